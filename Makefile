@@ -1,0 +1,36 @@
+# mvkp: the two commands for a fresh machine are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+PIP    ?= $(PYTHON) -m pip
+DATA   ?= data/synthetic
+RUN    ?= runs/demo
+
+.PHONY: install demo test test-slow bench sync readme clean-nbs
+
+# torch first, pinned to the local CPU wheel: an unpinned torch would pull GBs of CUDA wheels.
+# The package itself only requires torch>=2.0, so GPU users keep their own build.
+install:
+	$(PYTHON) -c "import torch" 2>/dev/null || $(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e ".[dev]"
+
+# Main job: synthetic dataset -> train (demo preset) -> probe evaluation -> report.
+demo: install
+	$(PYTHON) -m mvkp.synthetic --out $(DATA) --preview $(RUN)/dataset_preview.png
+	@echo "Training is not implemented yet: the demo stops after the dataset and its preview ($(RUN)/dataset_preview.png)."
+
+# Tests: every notebook under nbdev_test (fast cells only), then pytest.
+test: install
+	nbdev_test --n_workers 2 --timing
+	$(PYTHON) -m pytest -q tests
+
+test-slow: install
+	nbdev_test --flags slow --n_workers 1 --timing
+	$(PYTHON) -m pytest -q tests --runslow
+
+bench: install
+	for f in bench/bench_*.py; do $(PYTHON) $$f || exit 1; done
+
+# Developer helpers: export notebooks, clean them, regenerate README.md.
+sync:
+	nbdev_export
+	nbdev_clean
+	$(PYTHON) tools/make_readme.py
