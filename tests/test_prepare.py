@@ -1,0 +1,310 @@
+"""The dataset preparation scripts on tiny fake Human3.6M / MPI-INF-3DHP files written in the real formats.
+
+Full runs, re-runs and dry runs start the scripts as subprocesses; the malformed-input cases call the scripts'
+`main(argv)` in this process (same code path, without paying the torch import of a new interpreter per case).
+"""
+import json, os, runpy, shutil, subprocess, sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+import scipy.io
+
+from mvkp.data import MultiViewDataset, load_cameras, load_meta, validate_dataset
+from mvkp.realdata import (H36M_CAMERAS, load_h36m_cameras, write_fake_3dhp, write_fake_h36m, write_h36m_cameras,
+                           write_h36m_pose)
+
+ROOT = Path(__file__).resolve().parents[1]
+H36M = ROOT / 'data_scripts' / 'prepare_h36m.py'
+DHP = ROOT / 'data_scripts' / 'prepare_3dhp.py'
+SMALL = ['--size', '32', '--every', '2', '--quiet']
+
+
+def run(script, *args):
+    "Run a script in a subprocess; returns the CompletedProcess."
+    env = {**os.environ, 'PYTHONPATH': os.pathsep.join([str(ROOT), os.environ.get('PYTHONPATH', '')])}
+    return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, text=True, env=env,
+                          timeout=300, cwd=ROOT)
+
+
+def run_main(script, *args):
+    "Call the script's main(argv) here; returns (exit message or None, stdout)."
+    main = runpy.run_path(str(script), run_name='prepare')['main']
+    try: main([str(a) for a in args])
+    except SystemExit as e: return str(e.code), None
+    return None, None
+
+
+@pytest.fixture(scope='module')
+def h36m_raw(tmp_path_factory):
+    raw = tmp_path_factory.mktemp('h36m') / 'raw'
+    write_fake_h36m(raw, subjects=('S1', 'S9'), actions=('Directions 1', 'Walking'), T=12, size=(64, 48))
+    return raw
+
+
+@pytest.fixture(scope='module')
+def dhp_raw(tmp_path_factory):
+    raw = tmp_path_factory.mktemp('3dhp') / 'raw'
+    write_fake_3dhp(raw, subjects=('S1', 'S2'), T=12, size=48, test=('TS1', 'TS5'))
+    return raw
+
+
+def copy(raw, tmp_path):
+    dst = tmp_path / 'raw'
+    shutil.copytree(raw, dst)
+    return dst
+
+
+def mtimes(root):
+    return {p: p.stat().st_mtime_ns for p in Path(root).rglob('frames.npy')}
+
+
+# ---- Human3.6M: full run, re-run, dry run
+
+def test_h36m_dry_run_full_and_resume(h36m_raw, tmp_path):
+    out = tmp_path / 'out'
+    r = run(H36M, h36m_raw, '--out', out, '--subjects', 'S1,S9', *SMALL, '--dry-run')
+    assert r.returncode == 0, r.stderr
+    assert not out.exists(), 'a dry run writes nothing'
+    for seq in ('S1/Directions_1', 'S1/Walking', 'S9/Directions_1', 'S9/Walking'):
+        assert f'{seq}: 12 frames -> 6 kept (every 2), 4 views [to do]' in r.stdout, r.stdout
+
+    r = run(H36M, h36m_raw, '--out', out, '--subjects', 'S1,S9', *SMALL)
+    assert r.returncode == 0, r.stderr
+    assert 'done: 2 subjects (S1, S9), 4 sequences written, 0 skipped' in r.stdout, r.stdout
+    assert validate_dataset(out, full=True) == dict(subjects=2, sequences=4, frames=24, views=4, image_size=[32, 32])
+    meta = load_meta(out)
+    assert meta['splits'] == {'train': ['S1'], 'val': [], 'test': ['S9']}
+    assert meta['cameras'] == H36M_CAMERAS and meta['source'] == 'h36m' and meta['fps'] == 25
+    cams = load_cameras(out / 'S9')
+    j3, j2 = np.load(out / 'S9/Walking/joints3d.npy'), np.load(out / 'S9/Walking/joints2d.npy')
+    x = np.einsum('vij,tnj->tvni', cams['P'], np.concatenate([j3, np.ones_like(j3[..., :1])], -1))
+    np.testing.assert_allclose(j2, x[..., :2] / x[..., 2:], atol=1e-3)
+    item = MultiViewDataset(out, 'train')[0]
+    assert item['images'].shape == (4, 3, 32, 32)
+
+    before = mtimes(out)
+    r = run(H36M, h36m_raw, '--out', out, '--subjects', 'S1,S9', *SMALL)
+    assert r.returncode == 0, r.stderr
+    assert '0 sequences written, 4 skipped' in r.stdout and r.stdout.count('[done, skipped]') == 4, r.stdout
+    assert mtimes(out) == before, 'a re-run must not rewrite finished sequences'
+
+    shutil.rmtree(out / 'S9' / 'Walking')  # an unfinished sequence is redone, alone
+    r = run(H36M, h36m_raw, '--out', out, '--subjects', 'S1,S9', *SMALL)
+    assert '1 sequences written, 3 skipped' in r.stdout, r.stdout + r.stderr
+    after = mtimes(out)
+    assert {p: t for p, t in after.items() if 'Walking' not in str(p) or 'S1' in str(p)} == \
+           {p: t for p, t in before.items() if 'Walking' not in str(p) or 'S1' in str(p)}
+    validate_dataset(out)
+
+
+def test_h36m_options_and_splits(h36m_raw, tmp_path):
+    out = tmp_path / 'out'
+    msg, _ = run_main(H36M, h36m_raw, '--out', out, '--subjects', 'S1,S9', '--actions', 'walking', '--square', 'pad',
+                      '--val-subjects', 'S1', '--test-subjects', '', *SMALL)
+    assert msg is None, msg
+    assert sorted(p.name for p in (out / 'S1').iterdir() if p.is_dir()) == ['Walking']
+    assert load_meta(out)['splits'] == {'train': ['S9'], 'val': ['S1'], 'test': []}
+    msg, _ = run_main(H36M, h36m_raw, '--out', out, '--subjects', 'S1,S9', '--size', '48', '--every', '2', '--quiet')
+    assert 'meta.json' in msg and "'size': (32, 48)" in msg, msg
+
+
+def test_h36m_json_cameras(h36m_raw, tmp_path):
+    raw = copy(h36m_raw, tmp_path)
+    cams = {s: load_h36m_cameras(raw / 'cameras.h5', s) for s in ('S1', 'S9')}
+    write_h36m_cameras(raw / 'my_cameras.json', cams)
+    (raw / 'cameras.h5').unlink()
+    msg, _ = run_main(H36M, raw, '--out', tmp_path / 'out', '--subjects', 'S1,S9', '--cameras', raw / 'my_cameras.json', *SMALL)
+    assert msg is None, msg
+    validate_dataset(tmp_path / 'out')
+
+
+# ---- Human3.6M: each malformed input names its file
+
+def _h36m_cams(raw):
+    return {s: load_h36m_cameras(raw / 'cameras.h5', s) for s in ('S1', 'S9')}
+
+
+def _bad_cdf_shape(raw):
+    write_h36m_pose(raw / 'S9/MyPoseFeatures/D3_Positions/Walking.cdf', np.zeros((12, 25, 3)))
+
+
+def _short_video(raw):
+    from mvkp.realdata import _write_video
+    _write_video(raw / 'S1/Videos/Walking.58860488.mp4', [np.zeros((48, 64, 3), np.uint8)] * 4)
+
+
+def _missing_camera_entry(raw):
+    cams = _h36m_cams(raw)
+    del cams['S9']['60457274']
+    write_h36m_cameras(raw / 'cameras.json', cams)
+    (raw / 'cameras.h5').unlink()
+
+
+def _nan_camera(raw):
+    cams = _h36m_cams(raw)
+    cams['S1']['55011271']['T'] = np.array([np.nan, 0., 0.])
+    (raw / 'cameras.h5').unlink()
+    write_h36m_cameras(raw / 'cameras.h5', cams)
+
+
+def _camera_subject_missing(raw):
+    cams = _h36m_cams(raw)
+    del cams['S9']
+    (raw / 'cameras.h5').unlink()
+    write_h36m_cameras(raw / 'cameras.h5', cams)
+
+
+H36M_FAULTS = {
+    'missing CDF': (lambda r: (r / 'S1/MyPoseFeatures/D3_Positions/Walking.cdf').unlink(),
+                    ['D3_Positions/Walking.cdf', 'missing pose file']),
+    'corrupt CDF': (lambda r: (r / 'S9/MyPoseFeatures/D3_Positions/Directions 1.cdf').write_bytes(b'\0' * 300),
+                    ['D3_Positions/Directions 1.cdf', 'unreadable CDF file']),
+    'wrong pose shape': (_bad_cdf_shape, ['D3_Positions/Walking.cdf', 'Pose has shape (1, 12, 75), expected (1, T, 96)']),
+    'missing video': (lambda r: (r / 'S9/Videos/Walking.55011271.mp4').unlink(), ['S9/Videos/Walking.55011271.mp4', 'missing video']),
+    'unreadable video': (lambda r: (r / 'S1/Videos/Directions 1.60457274.mp4').write_bytes(b'garbage' * 50),
+                         ['S1/Videos/Directions 1.60457274.mp4', 'unreadable video']),
+    'frame count mismatch': (_short_video, ['S1/Videos/Walking.58860488.mp4', '4 frames, but', 'Walking.cdf has 12']),
+    'missing camera file': (lambda r: (r / 'cameras.h5').unlink(), ['cameras.h5', 'missing camera file']),
+    'missing camera entries': (_missing_camera_entry, ['cameras.json', 'subject S9 has no camera 60457274']),
+    'missing camera subject': (_camera_subject_missing, ['cameras.h5', 'no group subject9/camera1']),
+    'NaN in calibration': (_nan_camera, ['cameras.h5', 'subject1/camera2 (55011271)', 'T has non-finite values']),
+}
+
+
+@pytest.mark.parametrize('fault', list(H36M_FAULTS))
+def test_h36m_errors(fault, h36m_raw, tmp_path):
+    raw = copy(h36m_raw, tmp_path)
+    damage, parts = H36M_FAULTS[fault]
+    damage(raw)
+    msg, _ = run_main(H36M, raw, '--out', tmp_path / 'out', '--subjects', 'S1,S9', *SMALL)
+    assert msg is not None and msg.startswith('error: '), f'{fault}: no error'
+    for p in parts: assert p in msg, f'{fault}: {p!r} not in {msg!r}'
+    assert not list((tmp_path / 'out').rglob('frames.npy')) if fault != 'frame count mismatch' else True
+
+
+def test_h36m_error_subprocess_and_skip(h36m_raw, tmp_path):
+    raw = copy(h36m_raw, tmp_path)
+    (raw / 'S9/Videos/Walking.55011271.mp4').write_bytes(b'garbage')
+    r = run(H36M, raw, '--out', tmp_path / 'out', '--subjects', 'S1,S9', *SMALL)
+    assert r.returncode == 1 and 'error: ' in r.stderr and 'Walking.55011271.mp4: unreadable video' in r.stderr, r.stderr
+    msg, _ = run_main(H36M, raw, '--out', tmp_path / 'out', '--subjects', 'S1,S9', '--skip-errors', *SMALL)
+    assert msg is None, msg
+    assert validate_dataset(tmp_path / 'out')['sequences'] == 3
+    assert not (tmp_path / 'out/S9/Walking').exists()
+
+
+# ---- MPI-INF-3DHP
+
+def test_3dhp_full_resume_and_test_set(dhp_raw, tmp_path):
+    out = tmp_path / 'out'
+    msg, _ = run_main(DHP, dhp_raw, '--out', out, '--subjects', 'S1,S2', '--dry-run', *SMALL)
+    assert msg is None and not out.exists(), msg
+    r = run(DHP, dhp_raw, '--out', out, '--subjects', 'S1,S2', '--test-subjects', 'S2', *SMALL)
+    assert r.returncode == 0, r.stderr
+    assert 'done: 2 subjects (S1, S2), 4 sequences written' in r.stdout, r.stdout
+    assert validate_dataset(out, full=True) == dict(subjects=2, sequences=4, frames=24, views=4, image_size=[32, 32])
+    meta = load_meta(out)
+    assert meta['cameras'] == ['cam0', 'cam2', 'cam7', 'cam8'] and meta['splits']['test'] == ['S2']
+    j3 = np.load(out / 'S1/Seq1/joints3d.npy')
+    assert (j3[:, 10, 2] > j3[:, 3, 2] + 1000).all(), 'z up: head above the feet'
+    before = mtimes(out)
+    msg, _ = run_main(DHP, dhp_raw, '--out', out, '--subjects', 'S1,S2', '--test-subjects', 'S2', *SMALL)
+    assert msg is None and mtimes(out) == before, msg
+
+    tout = tmp_path / 'test_out'
+    r = run(DHP, dhp_raw, '--test-set', '--sequences', 'TS1,TS5', '--out', tout, '--size', '32', '--quiet')
+    assert r.returncode == 0, r.stderr
+    assert validate_dataset(tout, full=True) == dict(subjects=2, sequences=2, frames=24, views=1, image_size=[32, 32])
+    meta = load_meta(tout)
+    assert meta['splits'] == {'train': [], 'val': [], 'test': ['TS1', 'TS5']} and meta['source'] == '3dhp-test'
+    j3 = np.load(tout / 'TS5/TS5/joints3d.npy')
+    assert np.isnan(j3).all((1, 2)).tolist() == [i % 5 == 2 for i in range(12)], 'invalid frames have NaN labels'
+
+
+def test_3dhp_cameras_option(dhp_raw, tmp_path):
+    msg, _ = run_main(DHP, dhp_raw, '--out', tmp_path / 'out', '--subjects', 'S1', '--sequences', 'Seq2',
+                      '--cameras', '7,0', '--per-sequence', *SMALL)
+    assert msg is None, msg
+    meta = load_meta(tmp_path / 'out')
+    assert meta['cameras'] == ['cam7', 'cam0'] and meta['splits']['train'] == ['S1_Seq2']
+
+
+def _calib_edit(old, new):
+    def f(raw):
+        p = raw / 'S2/Seq1/camera.calibration'
+        text = p.read_text()
+        assert old in text
+        p.write_text(text.replace(old, new, 1))
+    return f
+
+
+def _annot_without(key):
+    def f(raw):
+        p = raw / 'S1/Seq2/annot.mat'
+        m = {k: v for k, v in scipy.io.loadmat(p).items() if not k.startswith('__') and k != key}
+        scipy.io.savemat(p, m)
+    return f
+
+
+def _annot_bad_shape(raw):
+    p = raw / 'S1/Seq2/annot.mat'
+    m = {k: v for k, v in scipy.io.loadmat(p).items() if not k.startswith('__')}
+    m['annot3'][2, 0] = m['annot3'][2, 0][:, :60]
+    scipy.io.savemat(p, m)
+
+
+def _differing_calibration(raw):
+    p = raw / 'S1/Seq2/camera.calibration'
+    lines = p.read_text().splitlines()
+    i = next(i for i, l in enumerate(lines) if l.strip().startswith('extrinsic'))
+    tok = lines[i].split()
+    tok[4] = str(float(tok[4]) + 50)  # translation x of camera 0, 50 mm away
+    lines[i] = '  ' + ' '.join(tok)
+    p.write_text('\n'.join(lines) + '\n')
+
+
+DHP_FAULTS = {
+    'malformed calibration': (_calib_edit('intrinsic   ', 'intrinsic   1 '),
+                              ['S2/Seq1/camera.calibration', 'camera 0: intrinsic (line 7) has 17 numbers, expected 16']),
+    'NaN in calibration': (_calib_edit('0 0 0 1 \n  radial', '0 0 0 nan \n  radial'), ['S2/Seq1/camera.calibration', 'non-finite']),
+    'missing calibration': (lambda r: (r / 'S2/Seq1/camera.calibration').unlink(), ['S2/Seq1/camera.calibration', 'missing camera file']),
+    'annot.mat without annot3': (_annot_without('annot3'), ['S1/Seq2/annot.mat', "missing variable 'annot3'"]),
+    'annot.mat without cameras': (_annot_without('cameras'), ['S1/Seq2/annot.mat', "missing variable 'cameras'"]),
+    'annot3 bad shape': (_annot_bad_shape, ['S1/Seq2/annot.mat', 'annot3 of camera 2 has shape (12, 60), expected (T, 84)']),
+    'corrupt annot.mat': (lambda r: (r / 'S1/Seq1/annot.mat').write_bytes(b'MATLAB 5.0' + b'\0' * 50), ['S1/Seq1/annot.mat', 'unreadable MATLAB file']),
+    'missing video': (lambda r: (r / 'S2/Seq2/imageSequence/video_7.avi').unlink(), ['S2/Seq2/imageSequence/video_7.avi', 'missing video']),
+    'calibration differs between sequences': (_differing_calibration, ['S1/Seq2/camera.calibration', 'differ from those of', '--per-sequence']),
+}
+
+
+@pytest.mark.parametrize('fault', list(DHP_FAULTS))
+def test_3dhp_errors(fault, dhp_raw, tmp_path):
+    raw = copy(dhp_raw, tmp_path)
+    damage, parts = DHP_FAULTS[fault]
+    damage(raw)
+    msg, _ = run_main(DHP, raw, '--out', tmp_path / 'out', '--subjects', 'S1,S2', *SMALL)
+    assert msg is not None and msg.startswith('error: '), f'{fault}: no error'
+    for p in parts: assert p in msg, f'{fault}: {p!r} not in {msg!r}'
+
+
+def _test_annot_without_valid(raw):
+    with h5py.File(raw / 'TS5/annot_data.mat', 'a') as hf: del hf['valid_frame']
+
+
+DHP_TEST_FAULTS = {
+    'annot_data.mat without valid_frame': (_test_annot_without_valid, ['TS5/annot_data.mat', "missing variable 'valid_frame'"]),
+    'annot_data.mat not HDF5': (lambda r: (r / 'TS1/annot_data.mat').write_bytes(b'\0' * 100), ['TS1/annot_data.mat', 'not a MATLAB v7.3']),
+    'missing image': (lambda r: (r / 'TS5/imageSequence/img_000004.jpg').unlink(), ['TS5/imageSequence/img_000004.jpg', 'missing image']),
+}
+
+
+@pytest.mark.parametrize('fault', list(DHP_TEST_FAULTS))
+def test_3dhp_test_set_errors(fault, dhp_raw, tmp_path):
+    raw = copy(dhp_raw, tmp_path)
+    damage, parts = DHP_TEST_FAULTS[fault]
+    damage(raw)
+    msg, _ = run_main(DHP, raw, '--test-set', '--sequences', 'TS1,TS5', '--out', tmp_path / 'out', '--size', '32', '--quiet')
+    assert msg is not None and msg.startswith('error: '), f'{fault}: no error'
+    for p in parts: assert p in msg, f'{fault}: {p!r} not in {msg!r}'
