@@ -12,10 +12,13 @@ install:
 	$(PYTHON) -c "import torch" 2>/dev/null || $(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e ".[dev]"
 
-# Main job: synthetic dataset -> train (demo preset) -> probe evaluation -> report.
+# Main job: synthetic dataset -> train (demo preset, ~30 CPU minutes) -> probe evaluation -> report.
+# Re-running `make demo` after an interruption resumes training from $(RUN)/last.pt.
 demo: install
-	$(PYTHON) -m mvkp.synthetic --out $(DATA) --preview $(RUN)/dataset_preview.png
-	@echo "Training is not implemented yet: the demo stops after the dataset and its preview ($(RUN)/dataset_preview.png)."
+	$(PYTHON) -m mvkp.synthetic --out $(DATA)
+	$(PYTHON) -m mvkp.train --preset demo --data $(DATA) --out $(RUN) $(if $(wildcard $(RUN)/last.pt),--resume,)
+	$(PYTHON) -m mvkp.evaluate $(RUN)
+	@echo "report: $(RUN)/report.md"
 
 # Tests: every notebook under nbdev_test (fast cells only), then pytest.
 test: install

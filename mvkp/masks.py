@@ -5,12 +5,13 @@
 # %% auto #0
 __all__ = ['segment_distance', 'knn_edges', 'render_mask']
 
-# %% ../nbs/04_masks.ipynb #425d6f6a
+# %% ../nbs/04_masks.ipynb #23299663
 import torch
 from torch import Tensor
 from .triangulation import pixel_to_norm
+from .keypoints import render_gaussians
 
-# %% ../nbs/04_masks.ipynb #7ddd6e47
+# %% ../nbs/04_masks.ipynb #5250eb1a
 def _hw(size) -> tuple:
     "`size` as (h, w): an int is a square image."
     return (size, size) if isinstance(size, int) else tuple(size)
@@ -21,7 +22,7 @@ def _centres(h:int, w:int, dtype=torch.float32, device=None) -> Tensor:
                                     torch.arange(h, dtype=dtype, device=device), indexing='xy'), -1)
     return pixel_to_norm(xy, (w, h))
 
-# %% ../nbs/04_masks.ipynb #04594a34
+# %% ../nbs/04_masks.ipynb #071f469d
 def segment_distance(p:Tensor, # (h, w, 2) pixel positions (normalised coordinates)
                      a:Tensor, # (..., E, 2) segment starts
                      b:Tensor, # (..., E, 2) segment ends (a == b: a point)
@@ -37,7 +38,7 @@ def segment_distance(p:Tensor, # (h, w, 2) pixel positions (normalised coordinat
     d2 = (dx - t * ab[..., 0]) ** 2 + (dy - t * ab[..., 1]) ** 2        # |p - (a + t ab)|^2
     return d2 if squared else d2.clamp_min(1e-24).sqrt()
 
-# %% ../nbs/04_masks.ipynb #6f159488
+# %% ../nbs/04_masks.ipynb #e228efe8
 def knn_edges(X:Tensor, # (N, D) points (e.g. mean 3D keypoints of a batch, or 2D keypoints); not differentiated
               k:int=2,  # neighbours per point
              ) -> Tensor: # (E, 2) long, undirected edges i < j, sorted, no duplicates
@@ -51,7 +52,7 @@ def knn_edges(X:Tensor, # (N, D) points (e.g. mean 3D keypoints of a batch, or 2
     pairs = torch.stack([torch.arange(N, device=X.device).repeat_interleave(k), nbr.flatten()], -1)
     return pairs.sort(-1).values.unique(dim=0)
 
-# %% ../nbs/04_masks.ipynb #c50d48a0
+# %% ../nbs/04_masks.ipynb #bf03d5c0
 def render_mask(kpts:Tensor,   # (..., N, 2) keypoints, normalised (x, y) in [-1, 1]
                 size,          # (h, w) of the mask, or an int for a square mask
                 sigma:float=0.06, # blob / tube width in normalised units (0.06 ~ 2 px at 64 px)
@@ -61,12 +62,13 @@ def render_mask(kpts:Tensor,   # (..., N, 2) keypoints, normalised (x, y) in [-1
     "phi: soft mask from keypoints, Gaussian exp(-d^2 / sigma^2) of the distance to the nearest keypoint or segment."
     if kpts.ndim < 2 or kpts.shape[-1] != 2: raise ValueError(f"mvkp.masks.render_mask: `kpts` must be (..., N, 2), got {tuple(kpts.shape)}")
     if reduce not in ('max', 'union'): raise ValueError(f"mvkp.masks.render_mask: `reduce` must be 'max' or 'union', got {reduce!r}")
-    a = b = kpts
+    h, w = _hw(size)
+    g = render_gaussians(kpts, (h, w), sigma)                            # (..., N, h, w) blobs: separable, cheap
     if edges is not None:
         edges = torch.as_tensor(edges, device=kpts.device).long().reshape(-1, 2)
         if len(edges) and (edges.min() < 0 or edges.max() >= kpts.shape[-2]):
             raise ValueError(f"mvkp.masks.render_mask: `edges` must index the {kpts.shape[-2]} keypoints, got range [{edges.min()}, {edges.max()}]")
-        a, b = torch.cat([kpts, kpts[..., edges[:, 0], :]], -2), torch.cat([kpts, kpts[..., edges[:, 1], :]], -2)
-    h, w = _hw(size)
-    g = torch.exp(-segment_distance(_centres(h, w, kpts.dtype, kpts.device), a, b, squared=True) / sigma ** 2)  # (..., N+E, h, w)
+        a, b = kpts[..., edges[:, 0], :], kpts[..., edges[:, 1], :]      # (..., E, 2) segment ends
+        d2 = segment_distance(_centres(h, w, kpts.dtype, kpts.device), a, b, squared=True)
+        g = torch.cat([g, torch.exp(-d2 / sigma ** 2)], -3)              # (..., N+E, h, w)
     return g.amax(-3) if reduce == 'max' else 1 - (1 - g).prod(-3)
