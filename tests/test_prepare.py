@@ -302,3 +302,23 @@ DHP_TEST_FAULTS = {
 @pytest.mark.parametrize('fault', list(DHP_TEST_FAULTS))
 def test_3dhp_test_set_errors(fault, dhp_raw, tmp_path):
     expect_fault(fault, DHP_TEST_FAULTS, dhp_raw, tmp_path, DHP, '--test-set', '--sequences', 'TS1,TS5', '--size', '32', '--quiet')
+
+
+TRAIN_TINY = ['--steps', '3', '--batch_frames', '2', '--n_kpts', '8', '--width', '8', '--det_width', '8', '--crop_size', '32',
+              '--det_size', '32', '--app_size', '16', '--mask_res', '16', '--workers', '0', '--fig_every', '0',
+              '--ckpt_every', '3', '--warmup', '1']
+
+
+@pytest.mark.parametrize('name', ['h36m', '3dhp'])
+def test_prepared_data_trains_with_smoke_preset(name, h36m_raw, dhp_raw, tmp_path):
+    "The prepared real-format datasets go straight into `python -m mvkp.train --preset smoke` (a few steps)."
+    out = tmp_path / 'data'
+    script, raw, extra = (H36M, h36m_raw, ['--subjects', 'S1,S9']) if name == 'h36m' else (DHP, dhp_raw, ['--subjects', 'S1,S2'])
+    r = run(script, raw, '--out', out, *extra, *SMALL)
+    assert r.returncode == 0, r.stderr
+    if not load_meta(out)['splits']['train']: pytest.skip('no training split')
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MPLBACKEND': 'Agg'}
+    r = subprocess.run([sys.executable, '-m', 'mvkp.train', '--preset', 'smoke', '--data', str(out), '--out',
+                        str(tmp_path / 'run'), *TRAIN_TINY], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (tmp_path / 'run' / 'model.pt').exists()
