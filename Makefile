@@ -21,9 +21,11 @@ demo: install
 	@echo "report: $(RUN)/report.md"
 
 # Tests: every notebook under nbdev_test (fast cells only), then pytest.
+# One BLAS/OpenMP thread per process: 2 workers x 2 threads on a 2-core machine made torch
+# runs 5-100x slower under contention.
 test: install
-	nbdev_test --n_workers 2 --timing
-	$(PYTHON) -m pytest -q tests
+	OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --timing
+	OMP_NUM_THREADS=1 $(PYTHON) -m pytest -q tests
 
 test-slow: install
 	nbdev_test --flags slow --n_workers 1 --timing

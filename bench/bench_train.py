@@ -76,13 +76,13 @@ def main():
     data = Path(a.data) if a.data else default_data(os.environ.get('MVKP_CACHE', Path.home() / '.cache' / 'mvkp'))
     cfg = make_config(a.preset)
     ds = MultiViewDataset(data, 'train', seed=0, labels=False)
-    variants = {'default': {}, 'channels_last': dict(channels_last=not cfg.channels_last)}
+    variants = {'default': {}, f'channels_last={not cfg.channels_last}': dict(channels_last=not cfg.channels_last)}
     if a.compile: variants['compile'] = dict(compile=True)
     results = {}
     for name, over in variants.items():
         c = make_config(a.preset, **over)
         results[name] = measure(c, ds, a.steps)
-        print(f"{name:14s} step {1000 * results[name]['step']:7.1f} ms   {results[name]['views_per_s']:6.1f} views/s", flush=True)
+        print(f"{name:20s} step {1000 * results[name]['step']:7.1f} ms   {results[name]['views_per_s']:6.1f} views/s", flush=True)
     base = results['default']
     shares = {k: base[k] / base['step'] for k in ('data_wait', 'forward', 'losses', 'backward', 'optimizer')}
     print('\nshare of a step (default):')
