@@ -95,7 +95,7 @@ def _convert(v, typ):
     return typ(v)
 
 # %% ../nbs/06_model.ipynb #1b73362e
-LEGACY_DEFAULTS = dict(heat_bound=0., aug_colour=False, dec_blocks=1)   # behaviour of runs saved before these fields existed
+LEGACY_DEFAULTS = dict(heat_bound=0., aug_colour=False)   # behaviour of runs saved before these fields existed
 
 def config_from_saved(d:dict, # the content of a run's `config.json`
                      ) -> Config:
