@@ -1,11 +1,12 @@
 """Training-step benchmark: step time, views/s and the share of each part, measured in one run.
 
-    python bench/bench_train.py [--preset demo] [--steps 30] [--data DIR] [--out bench/results_train.json]
+    python bench/bench_train.py [--preset demo] [--steps 60] [--data DIR] [--out bench/results_train.json]
 
 Parts: data (DataLoader, as configured), forward regions of `mvkp.model` (detector+crop, encoder, triangulation,
 decoder, composite, phi; named with torch.profiler.record_function), losses, backward, optimizer step. Forward
 regions are measured with the profiler on a few extra steps; all other figures are wall-clock without the profiler.
-Also compares channels_last and (if asked) torch.compile against the default, as ratios in the same run.
+Also compares channels_last, bf16 autocast (`cpu_amp`, on CPUs with native bf16), the previous defaults (fp32,
+antialiased-bilinear detector resize) and (if asked) torch.compile against the default, as ratios in the same run.
 """
 import argparse, json, os, resource, sys, time
 from pathlib import Path
@@ -16,13 +17,14 @@ from torch.profiler import profile, ProfilerActivity
 
 from mvkp.data import MultiViewDataset
 from mvkp.model import MVKP, compute_losses
-from mvkp.train import make_config, default_data, StepSampler, to_device
+from mvkp.train import make_config, default_data, StepSampler, to_device, amp_context, cpu_has_bf16
 
 REGIONS = ['detector', 'encoder', 'triangulation', 'decoder', 'composite', 'phi']
 
 
 def step_parts(fwd, model, opt, batch):
-    t0 = time.perf_counter(); out = fwd(batch)
+    t0 = time.perf_counter()
+    with amp_context(model.cfg, 'cpu'): out = fwd(batch)     # as mvkp.train: forward under autocast, losses in fp32
     t1 = time.perf_counter(); loss, _ = compute_losses(model, batch, out)
     t2 = time.perf_counter(); opt.zero_grad(set_to_none=True); loss.backward()
     t3 = time.perf_counter(); opt.step()
@@ -30,7 +32,7 @@ def step_parts(fwd, model, opt, batch):
     return dict(forward=t1 - t0, losses=t2 - t1, backward=t3 - t2, optimizer=t4 - t3)
 
 
-def measure(cfg, ds, steps, warmup=3):
+def measure(cfg, ds, steps, warmup=10):
     torch.manual_seed(0)
     model = MVKP(cfg)
     if cfg.channels_last: model = model.to(memory_format=torch.channels_last)
@@ -55,7 +57,8 @@ def measure(cfg, ds, steps, warmup=3):
     with profile(activities=[ProfilerActivity.CPU]) as prof:
         for _ in range(3):
             batch = ds_batch(ds, cfg.batch_frames)
-            out = model(batch); loss, _ = compute_losses(model, batch, out)
+            with amp_context(cfg, 'cpu'): out = model(batch)
+            loss, _ = compute_losses(model, batch, out)
     ev = {e.key: e.cpu_time_total / 1e6 / 3 for e in prof.key_averages() if e.key in REGIONS}
     tot = sum(ev.values())
     res['forward_regions_share'] = {k: ev.get(k, 0.) / tot for k in REGIONS}
@@ -69,7 +72,7 @@ def ds_batch(ds, b):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--preset', default='demo'); p.add_argument('--steps', type=int, default=30)
+    p.add_argument('--preset', default='demo'); p.add_argument('--steps', type=int, default=60)
     p.add_argument('--data', default=None); p.add_argument('--out', default='bench/results_train.json')
     p.add_argument('--compile', action='store_true', help='also time torch.compile')
     a = p.parse_args()
@@ -77,6 +80,8 @@ def main():
     cfg = make_config(a.preset)
     ds = MultiViewDataset(data, 'train', seed=0, labels=False)
     variants = {'default': {}, f'channels_last={not cfg.channels_last}': dict(channels_last=not cfg.channels_last)}
+    if cpu_has_bf16(): variants['cpu_amp=False'] = dict(cpu_amp=False)            # fp32 on this CPU
+    variants['previous defaults'] = dict(cpu_amp=False, det_resize='bilinear')      # before bf16 and the area resize
     if a.compile: variants['compile'] = dict(compile=True)
     results = {}
     for name, over in variants.items():
@@ -94,7 +99,7 @@ def main():
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f'peak RSS of this process: {peak_mb:.0f} MB')
     info = dict(preset=a.preset, batch_frames=cfg.batch_frames, views=len(ds.views), crop=cfg.crop_size, width=cfg.width,
-                n_kpts=cfg.n_kpts, threads=torch.get_num_threads(), cpu=os.cpu_count(), torch=torch.__version__)
+                n_kpts=cfg.n_kpts, bf16_native=cpu_has_bf16(), threads=torch.get_num_threads(), cpu=os.cpu_count(), torch=torch.__version__)
     out = dict(info=info, results=results, shares=shares, ratios=ratios, peak_rss_mb=peak_mb)
     Path(a.out).write_text(json.dumps(out, indent=1))
 

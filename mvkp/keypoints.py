@@ -9,14 +9,14 @@ __all__ = ['make_grid', 'spatial_softmax', 'soft_argmax', 'render_gaussians', 'K
 import torch
 import torch.nn as nn
 from torch import Tensor
+from .crop import pixel_centres
 
 # %% ../nbs/02_keypoints.ipynb #2dfd0d14
 def make_grid(h:int, w:int, # map size in pixels
               device=None, dtype=None,
              ) -> Tensor: # (h, w, 2) normalised (x, y) of every pixel centre
     "Normalised pixel-centre coordinates: `grid[i, j] = ((2j+1)/w - 1, (2i+1)/h - 1)`."
-    xs = torch.linspace(-1 + 1 / w, 1 - 1 / w, w, device=device, dtype=dtype)
-    ys = torch.linspace(-1 + 1 / h, 1 - 1 / h, h, device=device, dtype=dtype)
+    xs, ys = pixel_centres(w, device, dtype), pixel_centres(h, device, dtype)
     return torch.stack(torch.meshgrid(xs, ys, indexing='xy'), -1)
 
 # %% ../nbs/02_keypoints.ipynb #6a64e3b5

@@ -8,19 +8,12 @@ __all__ = ['segment_distance', 'knn_edges', 'render_mask']
 # %% ../nbs/04_masks.ipynb #23299663
 import torch
 from torch import Tensor
-from .triangulation import pixel_to_norm
-from .keypoints import render_gaussians
+from .keypoints import render_gaussians, make_grid
 
 # %% ../nbs/04_masks.ipynb #5250eb1a
 def _hw(size) -> tuple:
     "`size` as (h, w): an int is a square image."
     return (size, size) if isinstance(size, int) else tuple(size)
-
-def _centres(h:int, w:int, dtype=torch.float32, device=None) -> Tensor:
-    "(h, w, 2) normalised (x, y) coordinates of the pixel centres of an h x w image."
-    xy = torch.stack(torch.meshgrid(torch.arange(w, dtype=dtype, device=device),
-                                    torch.arange(h, dtype=dtype, device=device), indexing='xy'), -1)
-    return pixel_to_norm(xy, (w, h))
 
 # %% ../nbs/04_masks.ipynb #071f469d
 def segment_distance(p:Tensor, # (h, w, 2) pixel positions (normalised coordinates)
@@ -69,6 +62,6 @@ def render_mask(kpts:Tensor,   # (..., N, 2) keypoints, normalised (x, y) in [-1
         if len(edges) and (edges.min() < 0 or edges.max() >= kpts.shape[-2]):
             raise ValueError(f"mvkp.masks.render_mask: `edges` must index the {kpts.shape[-2]} keypoints, got range [{edges.min()}, {edges.max()}]")
         a, b = kpts[..., edges[:, 0], :], kpts[..., edges[:, 1], :]      # (..., E, 2) segment ends
-        d2 = segment_distance(_centres(h, w, kpts.dtype, kpts.device), a, b, squared=True)
+        d2 = segment_distance(make_grid(h, w, kpts.device, kpts.dtype), a, b, squared=True)
         g = torch.cat([g, torch.exp(-d2 / sigma ** 2)], -3)              # (..., N+E, h, w)
     return g.amax(-3) if reduce == 'max' else 1 - (1 - g).prod(-3)

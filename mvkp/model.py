@@ -19,8 +19,8 @@ from .masks import render_mask, knn_edges
 from .losses import reconst_loss, mask_loss, coverage_loss, centering_loss, total_loss, make_perceptual
 
 # %% auto #0
-__all__ = ['LEGACY_DEFAULTS', 'Config', 'config_from_saved', 'conv_block', 'AppearanceEncoder', 'Decoder', 'to_float', 'fold',
-           'unfold', 'MVKP', 'keypoints_3d', 'decode', 'model_forward', 'compute_losses']
+__all__ = ['LEGACY_DEFAULTS', 'Config', 'config_from_saved', 'conv_block', 'AppearanceEncoder', 'Decoder', 'to_float',
+           'full_precision', 'fold', 'unfold', 'MVKP', 'keypoints_3d', 'decode', 'model_forward', 'compute_losses']
 
 # %% ../nbs/06_model.ipynb #2f80748e
 @dataclass
@@ -33,6 +33,7 @@ class Config:
     det_width: int = 16       # channel width of the detector
     det_size: int = 64        # the detector sees the frame downscaled to det_size x det_size
     det_bg_diff: bool = True  # detector input also gets |I - B| (background is given: no labels involved)
+    det_resize: str = 'area'  # detector's downscaling: 'area' (fast) or 'bilinear' (antialiased, runs saved before this field)
     s_min: float = 0.2        # box half-size bounds, frame-normalised units
     s_max: float = 0.7
     app_mode: str = 'spatial' # appearance of another frame: 'spatial' feature map or global 'vector'
@@ -72,7 +73,8 @@ class Config:
     # --- engineering
     workers: int = 0          # DataLoader workers (0 is fastest on a 2-core CPU: see bench/bench_data.py; use several on a GPU machine)
     device: str = 'auto'      # 'auto' | 'cpu' | 'cuda'
-    amp: bool = True          # bf16 autocast on CUDA (ignored on CPU)
+    amp: bool = True          # bf16 autocast of the forward pass on CUDA
+    cpu_amp: bool = True      # bf16 autocast on CPUs with native bf16 (AVX512-BF16/AMX; off elsewhere, where it is slow)
     channels_last: bool = True # channels_last memory format for the conv nets (faster on CPU and GPU: bench/bench_train.py)
     compile: bool = False
     log_every: int = 25
@@ -95,7 +97,7 @@ def _convert(v, typ):
     return typ(v)
 
 # %% ../nbs/06_model.ipynb #1b73362e
-LEGACY_DEFAULTS = dict(heat_bound=0., aug_colour=False)   # behaviour of runs saved before these fields existed
+LEGACY_DEFAULTS = dict(heat_bound=0., aug_colour=False, det_resize='bilinear', cpu_amp=False)   # behaviour of runs saved before these fields existed
 
 def config_from_saved(d:dict, # the content of a run's `config.json`
                      ) -> Config:
@@ -142,6 +144,10 @@ def to_float(x:Tensor, # uint8 images (..., 3, H, W)
             ) -> Tensor:   # float images in [0, 1]
     return x.float().div_(255.) if x.dtype == torch.uint8 else x.float()
 
+def full_precision(like:Tensor):
+    "A region where autocast is off (keypoint geometry: soft-argmax, triangulation, projection stay fp32)."
+    return torch.autocast(like.device.type, enabled=False)
+
 def fold(x:Tensor): return x.reshape(-1, *x.shape[2:])        # (B, V, ...) -> (B*V, ...)
 def unfold(x:Tensor, B:int): return x.reshape(B, -1, *x.shape[1:])  # (B*V, ...) -> (B, V, ...)
 
@@ -153,7 +159,7 @@ class MVKP(nn.Module):
         self.cfg = cfg
         self.aug_gen = torch.Generator().manual_seed(cfg.seed)   # colour augmentation's own RNG: checkpointed, so resume is exact
         self.detector = Detector(width=cfg.det_width, det_size=cfg.det_size, s_min=cfg.s_min, s_max=cfg.s_max,
-                                 in_ch=6 if cfg.det_bg_diff else 3)
+                                 in_ch=6 if cfg.det_bg_diff else 3, resize=cfg.det_resize)
         self.encoder = KeypointEncoder(n_kpts=cfg.n_kpts, width=cfg.width)
         if cfg.app_mode not in ('spatial', 'vector'): raise ValueError(f"app_mode must be 'spatial' or 'vector', got {cfg.app_mode!r}")
         if cfg.app_mode == 'spatial' and cfg.app_size * 2 != cfg.crop_size:
@@ -173,20 +179,22 @@ def keypoints_3d(model:MVKP, I:Tensor, B_:Tensor, P:Tensor):
     "Frames `I`, backgrounds `B_` `(B, V, 3, H, W)` float, cameras `P (B, V, 3, 4)` -> dict with box, crops, heatmaps, `x2d`, `X`."
     b, V, _, H, W = I.shape
     with scope('detector'):
-        box = model.detect(fold(I), fold(B_))                           # (BV, 3)
+        box = model.detect(fold(I), fold(B_)).float()                   # (BV, 3), fp32 even under autocast
         crops = crop(fold(I), box, model.cfg.crop_size)                 # (BV, 3, S, S)
     with scope('encoder'):
         x = colour_augment(crops, generator=model.aug_gen) if model.cfg.aug_colour and model.training else crops
-        logits = bound_logits(model.encoder(x).float(), model.cfg.heat_bound)   # (BV, N, S/4, S/4)
-        heat = spatial_softmax(logits)
-        q = soft_argmax(heat)                                           # (BV, N, 2) crop-normalised
-    p = crop_to_frame(q, box[:, None, :], (H, W))                       # (BV, N, 2) frame-normalised
-    x = norm_to_pixel(unfold(p, b), (W, H))                             # (B, V, N, 2) pixels
-    w = None
-    if model.cfg.tri_weights:                                           # confidence = peak heatmap mass, per view
-        w = unfold(heat.flatten(-2).max(-1).values, b).transpose(1, 2)  # (B, N, V)
-    with scope('triangulation'):
-        X = triangulate(x.transpose(1, 2).float(), P[:, None].float(), w)   # (B, N, 3) world mm
+        logits = model.encoder(x).float()                               # (BV, N, S/4, S/4)
+    with full_precision(I):                                             # geometry in fp32, also under bf16 autocast
+        with scope('encoder'):
+            heat = spatial_softmax(bound_logits(logits, model.cfg.heat_bound))
+            q = soft_argmax(heat)                                       # (BV, N, 2) crop-normalised
+        p = crop_to_frame(q, box[:, None, :], (H, W))                   # (BV, N, 2) frame-normalised
+        x = norm_to_pixel(unfold(p, b), (W, H))                         # (B, V, N, 2) pixels
+        w = None
+        if model.cfg.tri_weights:                                       # confidence = peak heatmap mass, per view
+            w = unfold(heat.flatten(-2).max(-1).values, b).transpose(1, 2)  # (B, N, V)
+        with scope('triangulation'):
+            X = triangulate(x.transpose(1, 2).float(), P[:, None].float(), w)   # (B, N, 3) world mm
     return dict(box=unfold(box, b), crops=unfold(crops, b), heat=unfold(heat, b), q=unfold(q, b), x2d=x, X=X)
 
 # %% ../nbs/06_model.ipynb #c36b1bd2
@@ -195,12 +203,12 @@ def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
     cfg, box = model.cfg, fold(out['box'])
     b, V, _, H, W = I.shape
     S, h = cfg.crop_size, cfg.crop_size // 4
-    with scope('triangulation'):
+    with scope('triangulation'), full_precision(I):
         x_hat = project(out['X'][:, None], P[:, :, None].float())       # (B, V, N, 2) pixels
         q_hat = frame_to_crop(pixel_to_norm(fold(x_hat), (W, H)), box[:, None, :], (H, W))  # (BV, N, 2)
     with scope('decoder'):
         with torch.no_grad():                                           # appearance crop of another frame
-            A = fold(A); app_box = model.detect(A, fold(B_))
+            A = fold(A); app_box = model.detect(A, fold(B_)).float()
         app = model.app_encoder(crop(A, app_box, cfg.app_size))
         D, m = model.decoder(render_gaussians(q_hat, h, cfg.sigma_dec), app)
         M = torch.sigmoid(m.float()) * model.window                     # (BV, 1, S, S)

@@ -21,7 +21,8 @@ from .synthetic import make_synthetic
 
 # %% auto #0
 __all__ = ['PRESETS', 'LOG_FIELDS', 'make_config', 'config_help', 'parse_args', 'default_data', 'StepSampler', 'atomic_save',
-           'load_checkpoint', 'plot_step', 'setup_distributed', 'lr_at', 'to_device', 'train', 'main']
+           'load_checkpoint', 'plot_step', 'setup_distributed', 'lr_at', 'cpu_has_bf16', 'amp_context', 'to_device',
+           'train', 'main']
 
 # %% ../nbs/07_train.ipynb #6d7c5086
 PRESETS = {
@@ -138,6 +139,18 @@ def lr_at(cfg:Config, step:int) -> float:
     t = (step - cfg.warmup) / max(cfg.steps - cfg.warmup, 1)
     return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
 
+def cpu_has_bf16() -> bool:
+    "True when this CPU computes bf16 natively (AVX512-BF16 or AMX); elsewhere bf16 is emulated and slower than fp32."
+    try: return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    except AttributeError: return False
+
+def amp_context(cfg:Config, device):
+    "bf16 autocast for the forward pass: on CUDA if `cfg.amp`, on a CPU with native bf16 if `cfg.cpu_amp`; else a no-op."
+    device = torch.device(device)
+    if device.type == 'cuda' and cfg.amp: return torch.autocast('cuda', dtype=torch.bfloat16)
+    if device.type == 'cpu' and cfg.cpu_amp and cpu_has_bf16(): return torch.autocast('cpu', dtype=torch.bfloat16)
+    return nullcontext()
+
 def to_device(batch:dict, device) -> dict:
     return {k: v.to(device, non_blocking=True) if torch.is_tensor(v) else v for k, v in batch.items()}
 
@@ -208,7 +221,7 @@ def train(cfg:Config, # settings (see `make_config`)
     sampler = StepSampler(len(ds), cfg.batch_frames, cfg.steps, start=step, seed=cfg.seed, rank=rank, world=world)
     dl = DataLoader(ds, batch_sampler=sampler, num_workers=cfg.workers, pin_memory=dev.type == 'cuda',
                     persistent_workers=False, prefetch_factor=4 if cfg.workers else None)
-    amp = torch.autocast('cuda', dtype=torch.bfloat16) if (cfg.amp and dev.type == 'cuda') else nullcontext()
+    amp = amp_context(cfg, dev)
 
     def save():
         if rank == 0:
