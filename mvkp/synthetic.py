@@ -48,7 +48,8 @@ def body_shape(subject:str, # subject name, e.g. 'S1'
     s['colours'] = dict(skin=SKIN[rng.integers(len(SKIN))], hair=HAIR[rng.integers(len(HAIR))],
                         shirt=colorsys.hsv_to_rgb(hue, rng.uniform(.45, .9), rng.uniform(.5, .95)),
                         trousers=colorsys.hsv_to_rgb((hue + rng.uniform(.25, .75)) % 1, rng.uniform(.2, .7), rng.uniform(.2, .55)),
-                        shoes=(rng.uniform(.1, .3),) * 3)
+                        shoes=(rng.uniform(.1, .3),) * 3,
+                        front=colorsys.hsv_to_rgb((hue + rng.uniform(.35, .65)) % 1, rng.uniform(.3, .8), rng.uniform(.8, 1.)))
     return s
 
 # %% ../nbs/00a_synthetic.ipynb #0c984778
@@ -301,7 +302,8 @@ def body_parts(J:np.ndarray, # (17, 3) joints of one frame
            (J[4], J[5]), (J[5], J[6]), foot(J[6]), (J[1], J[2]), (J[2], J[3]), foot(J[3])]
     r = [rad[p.rsplit('_', 1)[0] if p.endswith(('_l', '_r')) else p] for p in PARTS]
     return dict(A=np.array([s[0] for s in seg]), B=np.array([s[1] for s in seg]), r=np.array(r),
-                rgb=np.array([shape['colours'][c] for c in PART_COLOUR]), head_up=up, head_fwd=fwd)
+                rgb=np.array([shape['colours'][c] for c in PART_COLOUR]), head_up=up, head_fwd=fwd,
+                front=np.array(shape['colours']['front']))
 
 # %% ../nbs/00a_synthetic.ipynb #87873c5a
 def capsule_hits(C:np.ndarray, # (3,) ray origin (camera centre)
@@ -336,6 +338,9 @@ def _shade(parts, k, p): # part index (M,), hit points (M, 3) -> (M, 3) RGB
     head = k == PARTS.index('head')
     hair = head & (((n * parts['head_up']).sum(-1) > .3) | ((n * parts['head_fwd']).sum(-1) < -.35))
     rgb = np.where(hair[:, None], parts['hair'], parts['rgb'][k])
+    if 'front' in parts:   # the front panel of the shirt: the side of the torso that faces forward
+        torso = np.isin(k, [PARTS.index('abdomen'), PARTS.index('chest')])
+        rgb = np.where((torso & ((n * parts['head_fwd']).sum(-1) > .3))[:, None], parts['front'], rgb)
     return rgb * (.5 + .6 * np.maximum(0, (n * LIGHT).sum(-1)))[:, None]
 
 def _part_boxes(parts, view): # (P, 4) conservative pixel boxes x0, y0, x1, y1 at the view's resolution
@@ -412,7 +417,7 @@ def render_sequence(J:np.ndarray, # (T, 17, 3) joints
     return frames, masks
 
 # %% ../nbs/00a_synthetic.ipynb #4fbd6902
-VERSION = 1  # bump when the generator changes: cached datasets are then rebuilt
+VERSION = 2  # bump when the generator changes: cached datasets are then rebuilt (2: front panel on the shirt)
 TINY = dict(subjects=['S1', 'S9'], seqs_per_subject=1, frames_per_seq=20, size=64)  # a preset for tests
 
 def _make_sequence(root:str, subject:str, q:int, p:dict):
