@@ -17,8 +17,8 @@ from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_p
 from .metrics import per_joint_error
 
 # %% auto #0
-__all__ = ['load_run', 'extract', 'probe_scores', 'split_labelled', 'holdout', 'evaluate_run', 'results_table', 'write_report',
-           'main']
+__all__ = ['load_run', 'extract', 'probe_scores', 'split_labelled', 'holdout', 'turn_ratio', 'within_subject', 'evaluate_run',
+           'results_table', 'write_report', 'main']
 
 # %% ../nbs/08a_evaluate.ipynb #b29aea20
 def load_run(run_dir:str|Path, # a folder written by `mvkp.train`
@@ -79,6 +79,33 @@ def holdout(d:dict, # `extract` output
     n = len(d['X']); k = max(1, int(n * (1 - frac)))
     return {k_: v[:k] for k_, v in d.items()}, {k_: v[k:] for k_, v in d.items()}
 
+# %% ../nbs/08a_evaluate.ipynb #98b8288b
+def turn_ratio(X, # (T, N, 3) keypoints, world
+               joints3d, # (T, J, 3) labelled joints, world
+               hips:tuple=(1, 4), # indices of the right and left hip (Human3.6M order)
+               root:int=0, # root joint
+              ) -> float: # horizontal spread in the body frame / in the world frame (0: keypoints fixed on the body)
+    "How much the keypoints turn with the body (z is up)."
+    X, J = torch.as_tensor(X).double(), torch.as_tensor(joints3d).double()
+    side = J[:, hips[1]] - J[:, hips[0]]; side[:, 2] = 0                       # (T, 3) right -> left, horizontal
+    side = side / side.norm(dim=-1, keepdim=True).clamp_min(1e-9)
+    up = torch.tensor([0., 0, 1], dtype=X.dtype).expand_as(side)
+    R = torch.stack([side, torch.linalg.cross(up, side), up], -2)               # (T, 3, 3) rows: the body's axes
+    rel = X - J[:, root:root + 1]                                               # (T, N, 3) root-relative, world axes
+    body = torch.einsum('tij,tnj->tni', R, rel)
+    spread = lambda Y: Y[..., :2].std(0).mean()                                 # over time, per keypoint and axis
+    return float(spread(body) / spread(rel).clamp_min(1e-9))
+
+def within_subject(d:dict, # `extract` output of the labelled subject(s), frames in time order
+                   root:int=0) -> dict: # {"linear": mm, "mean_pose": mm} on the last 20 % of the frames
+    "Linear probe within the labelled frames: first 60 % fit, next 20 % ridge strength, last 20 % test."
+    fit, test = holdout(d, 0.2)
+    tr, va = holdout(fit, 0.25)
+    prep = lambda e: (center_keypoints(e['X'].double()).float(), root_relative(e['joints3d'], root))
+    (Xt, Yt), (Xv, Yv), (Xs, Ys) = prep(tr), prep(va), prep(test)
+    lin = fit_linear_probe(Xt, Yt, Xv, Yv)
+    return dict(linear=evaluate_probe(lin, Xs, Ys)['mpjpe'], mean_pose=mean_pose_baseline(Yt, Ys)['mpjpe'])
+
 # %% ../nbs/08a_evaluate.ipynb #a86181ac
 def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                  data:str|Path|None=None, # dataset (default: the one the run trained on)
@@ -110,6 +137,11 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                info=dict(run=str(run_dir), data=str(data), labelled=lab, val=val or 'holdout 20% of labelled',
                          test=test, frames=dict(train=len(e['train']['X']), test=len(e['test']['X'])),
                          n_kpts=cfg.n_kpts, views=views or list(range(len(meta['cameras']))), linear_lambda=s['linear']['lam']))
+    names = meta.get('joint_names', JOINT_NAMES)
+    res['diagnostics'] = dict(within_subject=within_subject(e['train'], meta.get('root_joint', 0)))
+    if 'RHip' in names and 'LHip' in names:
+        res['diagnostics']['turn_ratio'] = turn_ratio(e['train']['X'], e['train']['joints3d'],
+                                                      (names.index('RHip'), names.index('LHip')), meta.get('root_joint', 0))
     if untrained:
         _, m0, _ = load_run(run_dir, untrained=True)
         s0 = score(ex(m0))
@@ -133,7 +165,14 @@ def results_table(res:dict) -> str:
                  ('untrained network, MLP probe', res['baselines']['untrained']['mlp'])]
     t = '| model | MPJPE | N-MPJPE | P-MPJPE |\n|---|---|---|---|\n'
     t += ''.join(f"| {n} | {r['mpjpe']:.1f} | {r['n_mpjpe']:.1f} | {r['p_mpjpe']:.1f} |\n" for n, r in rows)
-    return t + f"\n2D: linear regression from 2D keypoints to 2D joints: {res['2d']['linear_pct']:.2f} % of the image size.\n"
+    t += f"\n2D: linear regression from 2D keypoints to 2D joints: {res['2d']['linear_pct']:.2f} % of the image size.\n"
+    dg = res.get('diagnostics')
+    if dg:
+        w = dg['within_subject']
+        t += (f"\nDiagnostics (labelled subject): linear probe within its own frames {w['linear']:.1f} mm "
+              f"(mean pose {w['mean_pose']:.1f} mm)")
+        t += f"; turn ratio {dg['turn_ratio']:.2f} (0: keypoints turn with the body, >= 1: they do not).\n" if 'turn_ratio' in dg else ".\n"
+    return t
 
 # %% ../nbs/08a_evaluate.ipynb #85b3e10a
 def write_report(run_dir:Path, res:dict, e:dict, s:dict, model:MVKP, test_ds:MultiViewDataset, meta:dict):
