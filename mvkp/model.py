@@ -251,5 +251,6 @@ def compute_losses(model:MVKP, batch:dict, out:dict):
                  centering=centering_loss(box[..., :2], kp_frame))
     loss, logs = total_loss(terms, cfg.gamma, cfg.delta, cfg.eta)
     prior = cfg.w_scale * (box[..., 2].mean() - cfg.s_target) ** 2
-    logs.update(scale_prior=float(prior.detach()), box_s=float(box[..., 2].detach().mean()), total=float(loss.detach() + prior.detach()))
+    logs.update(scale_prior=float(prior.detach()), box_s=float(box[..., 2].detach().mean()), total=float(loss.detach() + prior.detach()),
+                kp_spread=float(out['q'].detach().std(-2).mean()))   # 2D keypoints' spread in the crop (~0: all in one point)
     return loss + prior, logs

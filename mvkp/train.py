@@ -22,7 +22,7 @@ from .synthetic import make_synthetic
 # %% auto #0
 __all__ = ['PRESETS', 'LOG_FIELDS', 'make_config', 'config_help', 'parse_args', 'default_data', 'StepSampler', 'atomic_save',
            'load_checkpoint', 'plot_step', 'setup_distributed', 'lr_at', 'cpu_has_bf16', 'amp_context', 'to_device',
-           'train', 'main']
+           'collapse_warning', 'train', 'main']
 
 # %% ../nbs/07_train.ipynb #6d7c5086
 PRESETS = {
@@ -166,7 +166,15 @@ class _Stop:
         for s, h in self.old.items(): signal.signal(s, h)
 
 # %% ../nbs/07_train.ipynb #f7249452
-LOG_FIELDS = ['step', 'total', 'reconst', 'mask', 'coverage', 'centering', 'scale_prior', 'box_s', 'lr', 'step_s', 'views_per_s', 'bad_steps']
+LOG_FIELDS = ['step', 'total', 'reconst', 'mask', 'coverage', 'centering', 'scale_prior', 'box_s', 'kp_spread', 'lr', 'step_s',
+              'views_per_s', 'bad_steps']
+
+def collapse_warning(step:int, logs:dict, after:int=1000, min_spread:float=0.01) -> str|None:
+    "A message when, past step `after`, all keypoints of a batch sit in one point of the crop (a degenerate solution)."
+    if step < after or logs.get('kp_spread', 1.) >= min_spread: return None
+    return (f"warning: at step {step} all keypoints sit in one point (kp_spread {logs['kp_spread']:.4f} of the crop; "
+            f"healthy runs: > 0.1). The run has probably fallen into the degenerate solution described in the README "
+            f"(box on the floor, empty mask); restarting with another --seed usually avoids it.")
 
 def _trim_log(path:Path, step:int):
     "On resume: drop log rows after the checkpoint's step (those steps will be redone)."
@@ -235,7 +243,7 @@ def train(cfg:Config, # settings (see `make_config`)
     if rank == 0 and progress:
         from tqdm.auto import tqdm
         bar = tqdm(total=cfg.steps, initial=step, desc='train', dynamic_ncols=True)
-    bad_run, t_last, status = 0, time.perf_counter(), 'done'
+    bad_run, t_last, status, warned = 0, time.perf_counter(), 'done', False
     model.train()
     try:
         with _Stop() as stop:
@@ -269,6 +277,8 @@ def train(cfg:Config, # settings (see `make_config`)
                                    views_per_s=f'{cfg.batch_frames * batch["images"].shape[1] / dt:.1f}')
                         writer.writerow(row); logf.flush()
                         if bar: bar.set_postfix(loss=f'{logs["total"]:.4f}', rec=f'{logs["reconst"]:.4f}', vps=row['views_per_s'])
+                        msg = None if warned else collapse_warning(step, logs)
+                        if msg: print(msg, file=sys.stderr); warned = True
                     if cfg.fig_every and step % cfg.fig_every == 0:
                         plot_step(batch, o, out / 'figures' / f'step_{step:07d}.png', title=f'step {step}')
                     if step % cfg.ckpt_every == 0: save()
