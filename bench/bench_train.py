@@ -5,7 +5,8 @@
 Parts: data (DataLoader, as configured), forward regions of `mvkp.model` (detector+crop, encoder, triangulation,
 decoder, composite, phi; named with torch.profiler.record_function), losses, backward, optimizer step. Forward
 regions are measured with the profiler on a few extra steps; all other figures are wall-clock without the profiler.
-Also compares channels_last, bf16 autocast (`cpu_amp`, on CPUs with native bf16), the previous defaults (fp32,
+Variants are timed in interleaved rounds (`--rounds`, default 3) and the best round of each counts, so that a slow
+spell of a shared machine does not land on one variant. Also compares channels_last, bf16 autocast (`cpu_amp`, on CPUs with native bf16), the previous defaults (fp32,
 antialiased-bilinear detector resize) and (if asked) torch.compile against the default, as ratios in the same run.
 """
 import argparse, json, os, resource, sys, time
@@ -75,6 +76,7 @@ def main():
     p.add_argument('--preset', default='demo'); p.add_argument('--steps', type=int, default=60)
     p.add_argument('--data', default=None); p.add_argument('--out', default='bench/results_train.json')
     p.add_argument('--compile', action='store_true', help='also time torch.compile')
+    p.add_argument('--rounds', type=int, default=3, help='variants are timed in turn, this many rounds; the best round counts')
     a = p.parse_args()
     data = Path(a.data) if a.data else default_data(os.environ.get('MVKP_CACHE', Path.home() / '.cache' / 'mvkp'))
     cfg = make_config(a.preset)
@@ -83,11 +85,18 @@ def main():
     if cpu_has_bf16(): variants['cpu_amp=False'] = dict(cpu_amp=False)            # fp32 on this CPU
     variants['previous defaults'] = dict(cpu_amp=False, det_resize='bilinear')      # before bf16 and the area resize
     if a.compile: variants['compile'] = dict(compile=True)
-    results = {}
-    for name, over in variants.items():
-        c = make_config(a.preset, **over)
-        results[name] = measure(c, ds, a.steps)
-        print(f"{name:20s} step {1000 * results[name]['step']:7.1f} ms   {results[name]['views_per_s']:6.1f} views/s", flush=True)
+    results, rounds = {}, {}
+    for r in range(a.rounds):      # interleaved rounds: a slow spell of the machine hits every variant, not one
+        for name, over in variants.items():
+            res = measure(make_config(a.preset, **over), ds, a.steps)
+            rounds.setdefault(name, []).append(res['step'])
+            if name not in results or res['step'] < results[name]['step']: results[name] = res
+            print(f"round {r}  {name:20s} step {1000 * res['step']:7.1f} ms   {res['views_per_s']:6.1f} views/s", flush=True)
+    print('\nbest of the rounds:')
+    for name, res in results.items():
+        res['step_rounds'] = rounds[name]
+        print(f"{name:20s} step {1000 * res['step']:7.1f} ms   {res['views_per_s']:6.1f} views/s   "
+              f"(rounds: {', '.join(f'{1000 * t:.1f}' for t in rounds[name])})")
     base = results['default']
     shares = {k: base[k] / base['step'] for k in ('data_wait', 'forward', 'losses', 'backward', 'optimizer')}
     print('\nshare of a step (default):')
@@ -98,7 +107,7 @@ def main():
     print('step time ratio vs default:', {k: round(v, 2) for k, v in ratios.items()})
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f'peak RSS of this process: {peak_mb:.0f} MB')
-    info = dict(preset=a.preset, batch_frames=cfg.batch_frames, views=len(ds.views), crop=cfg.crop_size, width=cfg.width,
+    info = dict(preset=a.preset, steps=a.steps, rounds=a.rounds, batch_frames=cfg.batch_frames, views=len(ds.views), crop=cfg.crop_size, width=cfg.width,
                 n_kpts=cfg.n_kpts, bf16_native=cpu_has_bf16(), threads=torch.get_num_threads(), cpu=os.cpu_count(), torch=torch.__version__)
     out = dict(info=info, results=results, shares=shares, ratios=ratios, peak_rss_mb=peak_mb)
     Path(a.out).write_text(json.dumps(out, indent=1))
