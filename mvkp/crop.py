@@ -57,9 +57,8 @@ def box_grid(box:Tensor, # (B, 3) boxes (cx, cy, s)
              inverse:bool=False, # False: crop->frame (`box_to_theta`); True: frame->crop (`box_to_inv_theta`)
             ) -> Tensor: # (B, h, w, 2) sampling grid, equal to `F.affine_grid(theta, ..., align_corners=False)`
     "The `grid_sample` grid of a box, built as an outer sum (no batched matmul)."
-    _check_box(box, 'box_grid')
-    a, b = _half_sizes(box, frame_hw), box[..., :2]
-    if inverse: a, b = 1 / a, -b / a
+    theta = (box_to_inv_theta if inverse else box_to_theta)(box, frame_hw)     # (B, 2, 3), axis-aligned
+    a, b = theta.diagonal(dim1=-2, dim2=-1), theta[..., 2]                     # (B, 2) scales and offsets
     h, w = out_hw
     gx = a[:, None, None, 0] * pixel_centres(w, box.device, box.dtype)[None, None, :] + b[:, None, None, 0]  # (B, 1, w)
     gy = a[:, None, None, 1] * pixel_centres(h, box.device, box.dtype)[None, :, None] + b[:, None, None, 1]  # (B, h, 1)

@@ -17,8 +17,8 @@ from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_p
 from .metrics import per_joint_error
 
 # %% auto #0
-__all__ = ['load_run', 'extract', 'probe_scores', 'split_labelled', 'holdout', 'turn_ratio', 'within_subject', 'evaluate_run',
-           'results_table', 'write_report', 'main']
+__all__ = ['load_run', 'extract', 'probe_inputs', 'probe_scores', 'split_labelled', 'holdout', 'turn_ratio', 'within_subject',
+           'evaluate_run', 'results_table', 'write_report', 'main']
 
 # %% ../nbs/08a_evaluate.ipynb #b29aea20
 def load_run(run_dir:str|Path, # a folder written by `mvkp.train`
@@ -54,10 +54,13 @@ def extract(model:MVKP, ds:MultiViewDataset, batch:int=32, workers:int=0, device
     return {k: torch.cat(v) for k, v in res.items()}
 
 # %% ../nbs/08a_evaluate.ipynb #a3233862
+def probe_inputs(d:dict, root:int=0) -> tuple:
+    "(centred keypoints, root-relative joints) of an `extract` output: what the probes map between."
+    return center_keypoints(d['X'].double()).float(), root_relative(d['joints3d'], root)
+
 def probe_scores(train:dict, val:dict, test:dict, image_size, mlp_kw:dict|None=None, root:int=0) -> dict:
     "Linear and MLP probes (3D) and the 2D linear regression, from `extract` outputs of the three splits."
-    Xs = [center_keypoints(d['X'].double()).float() for d in (train, val, test)]
-    Ys = [root_relative(d['joints3d'], root) for d in (train, val, test)]
+    Xs, Ys = zip(*(probe_inputs(d, root) for d in (train, val, test)))
     lin = fit_linear_probe(Xs[0], Ys[0], Xs[1], Ys[1])
     mlp = fit_mlp_probe(Xs[0], Ys[0], Xs[1], Ys[1], **(mlp_kw or {}))
     flat = lambda d, k: d[k].flatten(0, 1)                     # (T, V, K, 2) -> (T*V, K, 2): each view a sample
@@ -101,8 +104,7 @@ def within_subject(d:dict, # `extract` output of the labelled subject(s), frames
     "Linear probe within the labelled frames: first 60 % fit, next 20 % ridge strength, last 20 % test."
     fit, test = holdout(d, 0.2)
     tr, va = holdout(fit, 0.25)
-    prep = lambda e: (center_keypoints(e['X'].double()).float(), root_relative(e['joints3d'], root))
-    (Xt, Yt), (Xv, Yv), (Xs, Ys) = prep(tr), prep(va), prep(test)
+    (Xt, Yt), (Xv, Yv), (Xs, Ys) = (probe_inputs(e, root) for e in (tr, va, test))
     lin = fit_linear_probe(Xt, Yt, Xv, Yv)
     return dict(linear=evaluate_probe(lin, Xs, Ys)['mpjpe'], mean_pose=mean_pose_baseline(Yt, Ys)['mpjpe'])
 
