@@ -13,12 +13,13 @@ from torch.utils.data import DataLoader
 from .model import Config, MVKP, config_from_saved
 from .data import MultiViewDataset, load_meta, JOINT_NAMES, BONES
 from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_probe, evaluate_probe,
-                        mean_pose_baseline, eval_2d)
-from .metrics import per_joint_error
+                        mean_pose_baseline, eval_2d, DEFAULT_LAMBDAS)
+from .metrics import per_joint_error, mpjpe
 
 # %% auto #0
-__all__ = ['load_run', 'extract', 'probe_inputs', 'probe_scores', 'split_labelled', 'holdout', 'turn_ratio', 'within_subject',
-           'evaluate_run', 'results_table', 'write_report', 'main']
+__all__ = ['load_run', 'extract', 'probe_inputs', 'probe_scores', 'split_labelled', 'holdout', 'body_axes', 'heading',
+           'turn_ratio', 'within_subject', 'heading_transfer', 'by_subject', 'evaluate_run', 'results_table',
+           'write_report', 'main']
 
 # %% ../nbs/08a_evaluate.ipynb #b29aea20
 def load_run(run_dir:str|Path, # a folder written by `mvkp.train`
@@ -83,6 +84,21 @@ def holdout(d:dict, # `extract` output
     return {k_: v[:k] for k_, v in d.items()}, {k_: v[k:] for k_, v in d.items()}
 
 # %% ../nbs/08a_evaluate.ipynb #98b8288b
+def body_axes(joints3d, # (T, J, 3) joints, world (z is up)
+              hips:tuple=(1, 4), # indices of the right and left hip (Human3.6M order)
+             ) -> torch.Tensor: # (T, 3, 3) rows: the hip line (right -> left), forward, up
+    "The body's horizontal frame from its hips."
+    J = torch.as_tensor(joints3d)
+    side = J[:, hips[1]] - J[:, hips[0]]; side = side * side.new_tensor([1., 1, 0])   # horizontal right -> left
+    side = side / side.norm(dim=-1, keepdim=True).clamp_min(1e-9)
+    up = side.new_tensor([0., 0, 1]).expand_as(side)
+    return torch.stack([side, torch.linalg.cross(up, side), up], -2)
+
+def heading(joints3d, hips:tuple=(1, 4)) -> torch.Tensor:
+    "(T,) the body's heading in radians: the angle of its hip line in the ground plane (z is up)."
+    side = body_axes(joints3d, hips)[:, 0]
+    return torch.atan2(side[:, 1], side[:, 0])
+
 def turn_ratio(X, # (T, N, 3) keypoints, world
                joints3d, # (T, J, 3) labelled joints, world
                hips:tuple=(1, 4), # indices of the right and left hip (Human3.6M order)
@@ -90,10 +106,7 @@ def turn_ratio(X, # (T, N, 3) keypoints, world
               ) -> float: # horizontal spread in the body frame / in the world frame (0: keypoints fixed on the body)
     "How much the keypoints turn with the body (z is up)."
     X, J = torch.as_tensor(X).double(), torch.as_tensor(joints3d).double()
-    side = J[:, hips[1]] - J[:, hips[0]]; side[:, 2] = 0                       # (T, 3) right -> left, horizontal
-    side = side / side.norm(dim=-1, keepdim=True).clamp_min(1e-9)
-    up = torch.tensor([0., 0, 1], dtype=X.dtype).expand_as(side)
-    R = torch.stack([side, torch.linalg.cross(up, side), up], -2)               # (T, 3, 3) rows: the body's axes
+    R = body_axes(J, hips)                                                      # (T, 3, 3) rows: the body's axes
     rel = X - J[:, root:root + 1]                                               # (T, N, 3) root-relative, world axes
     body = torch.einsum('tij,tnj->tni', R, rel)
     spread = lambda Y: Y[..., :2].std(0).mean()                                 # over time, per keypoint and axis
@@ -108,7 +121,31 @@ def within_subject(d:dict, # `extract` output of the labelled subject(s), frames
     lin = fit_linear_probe(Xt, Yt, Xv, Yv)
     return dict(linear=evaluate_probe(lin, Xs, Ys)['mpjpe'], mean_pose=mean_pose_baseline(Yt, Ys)['mpjpe'])
 
+def heading_transfer(train:dict, # `extract`-like dict (`X`, `joints3d`) of the labelled subject, frames in time order
+                     others:dict, # {name: `extract`-like dict} of the subjects to test on
+                     hips:tuple=(1, 4), lambdas=DEFAULT_LAMBDAS,
+                    ) -> dict: # {name: mean absolute heading error in degrees}; "labelled" is its last 20 % of frames
+    "Ridge from centred keypoints to `(cos h, sin h)`, fitted on `train` (strength on its last 20 %), tested per subject."
+    feats = lambda d: center_keypoints(torch.as_tensor(d['X']).double()).flatten(1)
+    target = lambda d: (lambda h: torch.stack([h.cos(), h.sin()], -1))(heading(torch.as_tensor(d['joints3d']).double(), hips))
+    fit, val = holdout(train, 0.2)
+    F = feats(fit); mu, sd = F.mean(0), F.std(0).clamp_min(1e-9)
+    Z, Y = (F - mu) / sd, target(fit)
+    def solve(lam): return torch.linalg.solve(Z.T @ Z / len(Z) + lam * torch.eye(Z.shape[1], dtype=Z.dtype), Z.T @ (Y - Y.mean(0)) / len(Z))
+    def err(W, d):
+        p = (feats(d) - mu) / sd @ W + Y.mean(0)
+        h = heading(torch.as_tensor(d['joints3d']).double(), hips)
+        return float((torch.remainder(torch.atan2(p[:, 1], p[:, 0]) - h + torch.pi, 2 * torch.pi) - torch.pi).abs().mean().rad2deg())
+    W = min((solve(l) for l in lambdas), key=lambda W: err(W, val))
+    return dict(labelled=err(W, val)) | {k: err(W, d) for k, d in others.items()}
+
 # %% ../nbs/08a_evaluate.ipynb #a86181ac
+def by_subject(d:dict, # `extract` output
+               subjects:list, # the subject names its `subject_idx` indexes
+              ) -> dict: # {name: the frames of that subject}, subjects with frames only
+    "Split an `extract` output by subject."
+    return {n: {k: v[d['subject_idx'] == i] for k, v in d.items()} for i, n in enumerate(subjects) if (d['subject_idx'] == i).any()}
+
 def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                  data:str|Path|None=None, # dataset (default: the one the run trained on)
                  labelled:list|None=None, # labelled subjects for the probes (default: first training subject)
@@ -140,10 +177,16 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                          test=test, frames=dict(train=len(e['train']['X']), test=len(e['test']['X'])),
                          n_kpts=cfg.n_kpts, views=views or list(range(len(meta['cameras']))), linear_lambda=s['linear']['lam']))
     names = meta.get('joint_names', JOINT_NAMES)
-    res['diagnostics'] = dict(within_subject=within_subject(e['train'], meta.get('root_joint', 0)))
+    test_subs = by_subject(e['test'], test)
+    res['diagnostics'] = dict(within_subject=within_subject(e['train'], meta.get('root_joint', 0)),
+                              per_subject={n: {k: float(mpjpe(s['_pred'][k][e['test']['subject_idx'] == i],
+                                                              s['_pred']['gt'][e['test']['subject_idx'] == i]))
+                                               for k in ('linear', 'mlp')} for i, n in enumerate(test) if n in test_subs})
     if 'RHip' in names and 'LHip' in names:
-        res['diagnostics']['turn_ratio'] = turn_ratio(e['train']['X'], e['train']['joints3d'],
-                                                      (names.index('RHip'), names.index('LHip')), meta.get('root_joint', 0))
+        hips = (names.index('RHip'), names.index('LHip'))
+        res['diagnostics']['turn_ratio'] = turn_ratio(e['train']['X'], e['train']['joints3d'], hips, meta.get('root_joint', 0))
+        others = (by_subject(e['val'], val) if e['val'] is not None else {}) | test_subs
+        res['diagnostics']['heading_deg'] = heading_transfer(e['train'], others, hips)
     if untrained:
         _, m0, _ = load_run(run_dir, untrained=True)
         s0 = score(ex(m0))
@@ -174,6 +217,11 @@ def results_table(res:dict) -> str:
         t += (f"\nDiagnostics (labelled subject): linear probe within its own frames {w['linear']:.1f} mm "
               f"(mean pose {w['mean_pose']:.1f} mm)")
         t += f"; turn ratio {dg['turn_ratio']:.2f} (0: keypoints turn with the body, >= 1: they do not).\n" if 'turn_ratio' in dg else ".\n"
+        if 'per_subject' in dg:
+            t += 'Per test subject, MPJPE linear / MLP: ' + ', '.join(f"{n} {r['linear']:.1f} / {r['mlp']:.1f}" for n, r in dg['per_subject'].items()) + '.\n'
+        if 'heading_deg' in dg:
+            t += ('Heading from the keypoints (ridge fitted on the labelled subject), mean error in degrees (90: chance): '
+                  + ', '.join(f"{n} {v:.0f}" for n, v in dg['heading_deg'].items()) + '.\n')
     return t
 
 # %% ../nbs/08a_evaluate.ipynb #85b3e10a
