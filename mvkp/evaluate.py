@@ -71,10 +71,13 @@ def probe_scores(train:dict, val:dict, test:dict, image_size, mlp_kw:dict|None=N
                 _pred=dict(linear=lin.predict(Xs[2]), mlp=mlp.predict(Xs[2]), gt=Ys[2]))
 
 # %% ../nbs/08a_evaluate.ipynb #9bfa0a31
-def split_labelled(meta:dict, labelled:list|None=None) -> tuple:
-    "(labelled subjects, validation subjects or None, test subjects) from the dataset's splits."
+def split_labelled(meta:dict, labelled:list|None=None,
+                   val:list|str|None=None, # validation subjects; 'holdout': the labelled frames' last 20 %; None: the `val` split
+                  ) -> tuple:
+    "(labelled subjects, validation subjects or None (holdout), test subjects) from the dataset's splits."
     lab = labelled or meta['splits']['train'][:1]
-    val = meta['splits'].get('val') or None
+    if val is None: val = meta['splits'].get('val') or None
+    elif val == 'holdout': val = None
     return lab, val, meta['splits']['test']
 
 def holdout(d:dict, # `extract` output
@@ -149,6 +152,7 @@ def by_subject(d:dict, # `extract` output
 def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                  data:str|Path|None=None, # dataset (default: the one the run trained on)
                  labelled:list|None=None, # labelled subjects for the probes (default: first training subject)
+                 val:list|str|None=None, # probes' validation: subjects, 'holdout' (last 20 % of the labelled frames), None: the `val` split
                  every:int=1, # evaluate every k-th frame
                  mlp_kw:dict|None=None, # options of `fit_mlp_probe`
                  untrained:bool=True, # also score the untrained-network baseline
@@ -158,7 +162,7 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
     cfg, model, data0 = load_run(run_dir)
     data = Path(data or data0)
     meta = load_meta(data)
-    lab, val, test = split_labelled(meta, labelled)
+    lab, val, test = split_labelled(meta, labelled, val)
     views = list(cfg.views) or None
     mk = lambda subs: MultiViewDataset(data, subs, views=views, every=every, seed=cfg.seed)
     t0 = time.time()
@@ -259,11 +263,14 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog='python -m mvkp.evaluate', description='Probe evaluation of a training run.')
     p.add_argument('run_dir'); p.add_argument('--data', default=None, help='dataset (default: the run\'s)')
     p.add_argument('--labelled', default=None, help='comma-separated labelled subjects (default: first training subject)')
+    p.add_argument('--val', default=None, help="probes' validation: comma-separated subjects, or 'holdout' (last 20%% of the "
+                   "labelled frames); default: the dataset's val split")
     p.add_argument('--every', type=int, default=1, help='evaluate every k-th frame')
     p.add_argument('--no-untrained', action='store_true', help='skip the untrained-network baseline')
     p.add_argument('--device', default='cpu')
     a = p.parse_args(argv)
-    res = evaluate_run(a.run_dir, a.data, a.labelled.split(',') if a.labelled else None, a.every,
+    val = a.val if a.val in (None, 'holdout') else a.val.split(',')
+    res = evaluate_run(a.run_dir, a.data, a.labelled.split(',') if a.labelled else None, val, a.every,
                        untrained=not a.no_untrained, device=a.device)
     print(results_table(res))
     return res
