@@ -185,7 +185,9 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
     res['diagnostics'] = dict(within_subject=within_subject(e['train'], meta.get('root_joint', 0)),
                               per_subject={n: {k: float(mpjpe(s['_pred'][k][e['test']['subject_idx'] == i],
                                                               s['_pred']['gt'][e['test']['subject_idx'] == i]))
-                                               for k in ('linear', 'mlp')} for i, n in enumerate(test) if n in test_subs})
+                                               for k in ('linear', 'mlp')} for i, n in enumerate(test) if n in test_subs},
+                              per_joint={k: dict(zip(names, per_joint_error(s['_pred'][k], s['_pred']['gt'], reduce=True).tolist()))
+                                         for k in ('linear', 'mlp')})
     if 'RHip' in names and 'LHip' in names:
         hips = (names.index('RHip'), names.index('LHip'))
         res['diagnostics']['turn_ratio'] = turn_ratio(e['train']['X'], e['train']['joints3d'], hips, meta.get('root_joint', 0))
@@ -223,6 +225,9 @@ def results_table(res:dict) -> str:
         t += f"; turn ratio {dg['turn_ratio']:.2f} (0: keypoints turn with the body, >= 1: they do not).\n" if 'turn_ratio' in dg else ".\n"
         if 'per_subject' in dg:
             t += 'Per test subject, MPJPE linear / MLP: ' + ', '.join(f"{n} {r['linear']:.1f} / {r['mlp']:.1f}" for n, r in dg['per_subject'].items()) + '.\n'
+        if 'per_joint' in dg:
+            worst = sorted(dg['per_joint']['linear'].items(), key=lambda kv: -kv[1])[:4]
+            t += 'Largest per-joint errors (linear probe): ' + ', '.join(f'{n} {v:.0f}' for n, v in worst) + ' mm.\n'
         if 'heading_deg' in dg:
             t += ('Heading from the keypoints (ridge fitted on the labelled subject), mean error in degrees (90: chance): '
                   + ', '.join(f"{n} {v:.0f}" for n, v in dg['heading_deg'].items()) + '.\n')
@@ -233,7 +238,7 @@ def write_report(run_dir:Path, res:dict, e:dict, s:dict, model:MVKP, test_ds:Mul
     "`report.md` + `per_joint.png`, `views.png`, `skeleton3d.png` in `run_dir`."
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     names = meta.get('joint_names', JOINT_NAMES); bones = meta.get('bones', BONES)
-    pj = {k: per_joint_error(s['_pred'][k], s['_pred']['gt'], reduce=True).numpy() for k in ('linear', 'mlp')}
+    pj = {k: np.array([res['diagnostics']['per_joint'][k][n] for n in names]) for k in ('linear', 'mlp')}
     fig, ax = plt.subplots(figsize=(7, 2.6)); xs = np.arange(len(names))
     ax.bar(xs - 0.2, pj['linear'], 0.4, label='linear'); ax.bar(xs + 0.2, pj['mlp'], 0.4, label='MLP')
     ax.set_xticks(xs, names, rotation=60, fontsize=7); ax.set_ylabel('error (mm)'); ax.legend(); fig.tight_layout()
