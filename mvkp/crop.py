@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['box_to_theta', 'box_to_inv_theta', 'pixel_centres', 'box_grid', 'crop', 'uncrop', 'crop_to_frame', 'frame_to_crop',
-           'border_window', 'composite', 'Detector']
+           'border_window', 'composite', 'Detector', 'background_box']
 
 # %% ../nbs/01_crop_composite.ipynb #224af070
 import torch
@@ -167,3 +167,32 @@ class Detector(nn.Module):
         o = self.head(self.body(x - 0.5).flatten(1))
         return torch.cat([self.t_max * torch.tanh(o[:, :2]),
                           self.s_min + (self.s_max - self.s_min) * torch.sigmoid(o[:, 2:])], -1)
+
+# %% ../nbs/01_crop_composite.ipynb #a513553f
+def _quantile_idx(w:Tensor, q:float) -> tuple: # (B, L) nonnegative weights -> (B,) first index past q, last before 1-q
+    c = w.cumsum(-1); c = c / c[:, -1:].clamp_min(1e-12)
+    last = w.shape[-1] - 1                                                    # (an all-zero row would run past the end)
+    return (c < q).sum(-1).clamp(max=last), (c < 1 - q).sum(-1).clamp(max=last)
+
+def background_box(frames:Tensor, # (B, 3, H, W) frames in [0, 1]
+                   bgs:Tensor, # (B, 3, H, W) their backgrounds
+                   thresh:float=0.12, # foreground: largest channel difference above this
+                   q:float=0.01, # quantile cut on each side of the foreground's rows and columns
+                   margin:float=1.15, # box half-size / half the foreground's larger side
+                   s_min:float=0.2, s_max:float=0.7, # clamp of the half-size (the detector's range)
+                   min_pixels:int=4, # fewer foreground pixels: the centred box of half-size s_max
+                  ) -> Tensor: # (B, 3) boxes (cx, cy, s) in normalised frame coordinates, no gradient
+    "Square box around the pixels that differ from the background (label-free)."
+    if frames.shape != bgs.shape or frames.ndim != 4:
+        raise ValueError(f"mvkp.crop.background_box: frames {tuple(frames.shape)} and bgs {tuple(bgs.shape)} must both be (B, 3, H, W)")
+    with torch.no_grad():
+        fg = ((frames.float() - bgs.float()).abs().amax(1) > thresh).float()      # (B, H, W)
+        B, H, W = fg.shape
+        y0, y1 = _quantile_idx(fg.sum(2), q); x0, x1 = _quantile_idx(fg.sum(1), q)
+        cy, cx = pixel_centres(H, fg.device)[torch.stack([y0, y1])].mean(0), pixel_centres(W, fg.device)[torch.stack([x0, x1])].mean(0)
+        half_h = (y1 - y0 + 1).float() / H                                       # half-sizes in normalised units: pixels / (H / 2) / 2
+        half_w = (x1 - x0 + 1).float() / H                                       # the box's s is in units of the frame's height
+        s = (torch.maximum(half_h, half_w) * margin).clamp(s_min, s_max)
+        empty = fg.sum((1, 2)) < min_pixels
+        return torch.where(empty[:, None], torch.tensor([0., 0, s_max], device=fg.device),
+                           torch.stack([cx, cy, s], -1))

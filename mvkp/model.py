@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from torch.profiler import record_function as scope   # named regions for bench/bench_train.py (free when not profiling)
-from .crop import Detector, crop, uncrop, crop_to_frame, frame_to_crop, border_window
+from .crop import Detector, crop, uncrop, crop_to_frame, frame_to_crop, border_window, background_box
 from .keypoints import KeypointEncoder, spatial_softmax, soft_argmax, render_gaussians, bound_logits, colour_augment
 from .triangulation import triangulate, project, pixel_to_norm, norm_to_pixel
 from .masks import render_mask, knn_edges
@@ -61,6 +61,8 @@ class Config:
     eta: float = 1.0          # centering loss
     w_scale: float = 0.01     # weak prior pulling the mean box half-size towards s_target
     s_target: float = 0.4
+    w_box_bg: float = 0.0     # prior pulling the detector's box towards `background_box` (label-free; 0: off, as in the paper)
+    box_bg_thresh: float = 0.12 # `background_box`'s foreground threshold on |I - B|
     # --- optimisation
     lr: float = 1e-3
     weight_decay: float = 0.0
@@ -251,6 +253,10 @@ def compute_losses(model:MVKP, batch:dict, out:dict):
                  centering=centering_loss(box[..., :2], kp_frame))
     loss, logs = total_loss(terms, cfg.gamma, cfg.delta, cfg.eta)
     prior = cfg.w_scale * (box[..., 2].mean() - cfg.s_target) ** 2
+    if cfg.w_box_bg > 0:                                                  # label-free box prior from the background
+        target = background_box(fold(I), fold(B_), cfg.box_bg_thresh, s_min=cfg.s_min, s_max=cfg.s_max)
+        box_bg = ((fold(box) - target) ** 2).sum(-1).mean()
+        prior = prior + cfg.w_box_bg * box_bg; logs['box_bg'] = float(box_bg.detach())
     logs.update(scale_prior=float(prior.detach()), box_s=float(box[..., 2].detach().mean()), total=float(loss.detach() + prior.detach()),
                 kp_spread=float(out['q'].detach().std(-2).mean()))   # 2D keypoints' spread in the crop (~0: all in one point)
     return loss + prior, logs

@@ -166,7 +166,7 @@ class _Stop:
         for s, h in self.old.items(): signal.signal(s, h)
 
 # %% ../nbs/07_train.ipynb #f7249452
-LOG_FIELDS = ['step', 'total', 'reconst', 'mask', 'coverage', 'centering', 'scale_prior', 'box_s', 'kp_spread', 'lr', 'step_s',
+LOG_FIELDS = ['step', 'total', 'reconst', 'mask', 'coverage', 'centering', 'scale_prior', 'box_bg', 'box_s', 'kp_spread', 'lr', 'step_s',
               'views_per_s', 'bad_steps']
 
 def collapse_warning(step:int, logs:dict, after:int=1000, min_spread:float=0.01) -> str|None:
