@@ -61,7 +61,7 @@ class Config:
     eta: float = 1.0          # centering loss
     w_scale: float = 0.01     # weak prior pulling the mean box half-size towards s_target
     s_target: float = 0.4
-    w_box_bg: float = 0.0     # prior pulling the detector's box towards `background_box` (label-free; 0: off, as in the paper)
+    w_box_bg: float = 1.0     # prior pulling the detector's box towards `background_box` (label-free; 0: the paper's detector alone)
     box_bg_thresh: float = 0.12 # `background_box`'s foreground threshold on |I - B|
     # --- optimisation
     lr: float = 1e-3
@@ -99,7 +99,7 @@ def _convert(v, typ):
     return typ(v)
 
 # %% ../nbs/06_model.ipynb #1b73362e
-LEGACY_DEFAULTS = dict(heat_bound=0., aug_colour=False, det_resize='bilinear', cpu_amp=False)   # behaviour of runs saved before these fields existed
+LEGACY_DEFAULTS = dict(heat_bound=0., aug_colour=False, det_resize='bilinear', cpu_amp=False, w_box_bg=0.)   # behaviour of runs saved before these fields existed
 
 def config_from_saved(d:dict, # the content of a run's `config.json`
                      ) -> Config:

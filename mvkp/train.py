@@ -174,7 +174,8 @@ def collapse_warning(step:int, logs:dict, after:int=1000, min_spread:float=0.01)
     if step < after or logs.get('kp_spread', 1.) >= min_spread: return None
     return (f"warning: at step {step} all keypoints sit in one point (kp_spread {logs['kp_spread']:.4f} of the crop; "
             f"healthy runs: > 0.1). The run has probably fallen into the degenerate solution described in the README "
-            f"(box on the floor, empty mask); restarting with another --seed usually avoids it.")
+            f"(box on the floor, empty mask); the box prior (--w_box_bg 1, the default) prevented it in the runs measured, "
+            f"and another --seed usually avoids it.")
 
 def _trim_log(path:Path, step:int):
     "On resume: drop log rows after the checkpoint's step (those steps will be redone)."
