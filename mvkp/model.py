@@ -47,7 +47,7 @@ class Config:
     tri_weights: bool = False # weight views by heatmap confidence in the triangulation
     heat_bound: float = 3.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off) so keypoints stay movable
     aug_colour: bool = True   # random recolouring of the encoder's crops while training (`colour_augment`)
-    # --- losses:  L = L_reconst + gamma L_mask + delta L_coverage + eta L_centering (+ scale prior)
+    # --- losses:  L = L_reconst + gamma L_mask + delta L_coverage + eta L_centering (+ box priors)
     rec_scale: float = 10.0   # multiplies L_reconst (pixel MSE is small: keeps the terms balanced)
     w_frame: float = 1.0      # weight of the full-frame pixel MSE inside L_reconst (drives the detector)
     w_crop: float = 1.0       # weight of the crop-space pixel MSE inside L_reconst (the subject fills the crop: strong signal)
@@ -252,11 +252,12 @@ def compute_losses(model:MVKP, batch:dict, out:dict):
                  coverage=coverage_loss(out['heat'], out['M']),
                  centering=centering_loss(box[..., :2], kp_frame))
     loss, logs = total_loss(terms, cfg.gamma, cfg.delta, cfg.eta)
-    prior = cfg.w_scale * (box[..., 2].mean() - cfg.s_target) ** 2
+    scale_prior = cfg.w_scale * (box[..., 2].mean() - cfg.s_target) ** 2
+    prior = scale_prior
     if cfg.w_box_bg > 0:                                                  # label-free box prior from the background
         target = background_box(fold(I), fold(B_), cfg.box_bg_thresh, s_min=cfg.s_min, s_max=cfg.s_max)
         box_bg = ((fold(box) - target) ** 2).sum(-1).mean()
         prior = prior + cfg.w_box_bg * box_bg; logs['box_bg'] = float(box_bg.detach())
-    logs.update(scale_prior=float(prior.detach()), box_s=float(box[..., 2].detach().mean()), total=float(loss.detach() + prior.detach()),
+    logs.update(scale_prior=float(scale_prior.detach()), box_s=float(box[..., 2].detach().mean()), total=float(loss.detach() + prior.detach()),
                 kp_spread=float(out['q'].detach().std(-2).mean()))   # 2D keypoints' spread in the crop (~0: all in one point)
     return loss + prior, logs
