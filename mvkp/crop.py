@@ -169,7 +169,7 @@ class Detector(nn.Module):
                           self.s_min + (self.s_max - self.s_min) * torch.sigmoid(o[:, 2:])], -1)
 
 # %% ../nbs/01_crop_composite.ipynb #a513553f
-def _quantile_idx(w:Tensor, q:float) -> tuple: # (B, L) nonnegative weights -> (B,) first index past q, last before 1-q
+def _quantile_idx(w:Tensor, q:float) -> tuple: # (B, L) nonnegative weights -> (B,) first indices reaching the q and 1-q quantiles
     c = w.cumsum(-1); c = c / c[:, -1:].clamp_min(1e-12)
     last = w.shape[-1] - 1                                                    # (an all-zero row would run past the end)
     return (c < q).sum(-1).clamp(max=last), (c < 1 - q).sum(-1).clamp(max=last)

@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader
 from .model import Config, MVKP, config_from_saved
 from .data import MultiViewDataset, load_meta, JOINT_NAMES, BONES
 from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_probe, evaluate_probe,
-                        mean_pose_baseline, eval_2d, DEFAULT_LAMBDAS)
+                        mean_pose_baseline, eval_2d, DEFAULT_LAMBDAS, _feature_stats, _features)
 from .metrics import per_joint_error, mpjpe
 
 # %% auto #0
@@ -129,14 +129,14 @@ def heading_transfer(train:dict, # `extract`-like dict (`X`, `joints3d`) of the 
                      hips:tuple=(1, 4), lambdas=DEFAULT_LAMBDAS,
                     ) -> dict: # {name: mean absolute heading error in degrees}; "labelled" is its last 20 % of frames
     "Ridge from centred keypoints to `(cos h, sin h)`, fitted on `train` (strength on its last 20 %), tested per subject."
-    feats = lambda d: center_keypoints(torch.as_tensor(d['X']).double()).flatten(1)
-    target = lambda d: (lambda h: torch.stack([h.cos(), h.sin()], -1))(heading(torch.as_tensor(d['joints3d']).double(), hips))
     fit, val = holdout(train, 0.2)
-    F = feats(fit); mu, sd = F.mean(0), F.std(0).clamp_min(1e-9)
-    Z, Y = (F - mu) / sd, target(fit)
+    mu, sd = _feature_stats(torch.as_tensor(fit['X']))                      # the linear probe's standardised features
+    feats = lambda d: _features(torch.as_tensor(d['X']).double(), mu, sd)
+    h_fit = heading(torch.as_tensor(fit['joints3d']).double(), hips)
+    Z, Y = feats(fit), torch.stack([h_fit.cos(), h_fit.sin()], -1)
     def solve(lam): return torch.linalg.solve(Z.T @ Z / len(Z) + lam * torch.eye(Z.shape[1], dtype=Z.dtype), Z.T @ (Y - Y.mean(0)) / len(Z))
     def err(W, d):
-        p = (feats(d) - mu) / sd @ W + Y.mean(0)
+        p = feats(d) @ W + Y.mean(0)
         h = heading(torch.as_tensor(d['joints3d']).double(), hips)
         return float((torch.remainder(torch.atan2(p[:, 1], p[:, 0]) - h + torch.pi, 2 * torch.pi) - torch.pi).abs().mean().rad2deg())
     W = min((solve(l) for l in lambdas), key=lambda W: err(W, val))
@@ -182,10 +182,10 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                          n_kpts=cfg.n_kpts, views=views or list(range(len(meta['cameras']))), linear_lambda=s['linear']['lam']))
     names = meta.get('joint_names', JOINT_NAMES)
     test_subs = by_subject(e['test'], test)
+    frame_err = {k: mpjpe(s['_pred'][k], s['_pred']['gt'], reduce=False) for k in ('linear', 'mlp')}   # (T,) per test frame
     res['diagnostics'] = dict(within_subject=within_subject(e['train'], meta.get('root_joint', 0)),
-                              per_subject={n: {k: float(mpjpe(s['_pred'][k][e['test']['subject_idx'] == i],
-                                                              s['_pred']['gt'][e['test']['subject_idx'] == i]))
-                                               for k in ('linear', 'mlp')} for i, n in enumerate(test) if n in test_subs},
+                              per_subject={n: {k: float(v[e['test']['subject_idx'] == i].mean()) for k, v in frame_err.items()}
+                                           for i, n in enumerate(test) if n in test_subs},
                               per_joint={k: dict(zip(names, per_joint_error(s['_pred'][k], s['_pred']['gt'], reduce=True).tolist()))
                                          for k in ('linear', 'mlp')})
     if 'RHip' in names and 'LHip' in names:
