@@ -41,6 +41,7 @@ class Config:
     app_dim: int = 32         # appearance channels
     dec_blocks: int = 1       # decoder convs at the heatmap resolution (more: each keypoint reaches further)
     sigma_dec: float = 0.1    # Gaussian maps fed to the decoder, normalised crop units
+    kp_jitter: float = 0.08   # training only: Gaussian noise (std, normalised crop units) on the keypoints the decoder sees (0: off)
     sigma_mask: float = 0.15  # phi blobs, normalised crop units (wide: blobs reach the limbs early in training)
     mask_res: int = 32        # phi and M are compared at this resolution (M is average-pooled to it)
     mask_edges: int = 0       # phi along segments to the k nearest keypoints (0: blobs only)
@@ -99,7 +100,7 @@ def _convert(v, typ):
     return typ(v)
 
 # %% ../nbs/06_model.ipynb #1b73362e
-LEGACY_DEFAULTS = dict(heat_bound=0., aug_colour=False, det_resize='bilinear', cpu_amp=False, w_box_bg=0.)   # behaviour of runs saved before these fields existed
+LEGACY_DEFAULTS = dict(heat_bound=0., aug_colour=False, det_resize='bilinear', cpu_amp=False, w_box_bg=0., kp_jitter=0.)   # behaviour of runs saved before these fields existed
 
 def config_from_saved(d:dict, # the content of a run's `config.json`
                      ) -> Config:
@@ -159,7 +160,7 @@ class MVKP(nn.Module):
     def __init__(self, cfg:Config):
         super().__init__()
         self.cfg = cfg
-        self.aug_gen = torch.Generator().manual_seed(cfg.seed)   # colour augmentation's own RNG: checkpointed, so resume is exact
+        self.aug_gen = torch.Generator().manual_seed(cfg.seed)   # augmentations' own RNG (colour, `kp_jitter`): checkpointed, so resume is exact
         self.detector = Detector(width=cfg.det_width, det_size=cfg.det_size, s_min=cfg.s_min, s_max=cfg.s_max,
                                  in_ch=6 if cfg.det_bg_diff else 3, resize=cfg.det_resize)
         self.encoder = KeypointEncoder(n_kpts=cfg.n_kpts, width=cfg.width)
@@ -212,7 +213,10 @@ def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
         with torch.no_grad():                                           # appearance crop of another frame
             A = fold(A); app_box = model.detect(A, fold(B_)).float()
         app = model.app_encoder(crop(A, app_box, cfg.app_size))
-        D, m = model.decoder(render_gaussians(q_hat, h, cfg.sigma_dec), app)
+        q_dec = q_hat                                                   # keypoints as the decoder sees them
+        if model.training and cfg.kp_jitter > 0:                        # no sub-pixel code (see `kp_jitter` below)
+            q_dec = q_hat + cfg.kp_jitter * torch.randn(q_hat.shape, generator=model.aug_gen).to(q_hat)
+        D, m = model.decoder(render_gaussians(q_dec, h, cfg.sigma_dec), app)
         M = torch.sigmoid(m.float()) * model.window                     # (BV, 1, S, S)
         D = D.float()
     with scope('composite'):
