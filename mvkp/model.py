@@ -41,7 +41,7 @@ class Config:
     app_dim: int = 32         # appearance channels
     dec_blocks: int = 1       # decoder convs at the heatmap resolution (more: each keypoint reaches further)
     sigma_dec: float = 0.1    # Gaussian maps fed to the decoder, normalised crop units
-    kp_jitter: float = 0.08   # training only: Gaussian noise (std, normalised crop units) on the keypoints the decoder sees (0: off)
+    kp_jitter: float = 0.     # training only: Gaussian noise (std, normalised crop units) on the keypoints the decoder sees (0: off, the paper)
     sigma_mask: float = 0.15  # phi blobs, normalised crop units (wide: blobs reach the limbs early in training)
     mask_res: int = 32        # phi and M are compared at this resolution (M is average-pooled to it)
     mask_edges: int = 0       # phi along segments to the k nearest keypoints (0: blobs only)
