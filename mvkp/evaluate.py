@@ -17,9 +17,9 @@ from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_p
 from .metrics import per_joint_error, mpjpe
 
 # %% auto #0
-__all__ = ['load_run', 'extract', 'probe_inputs', 'probe_scores', 'split_labelled', 'holdout', 'body_axes', 'heading',
-           'turn_ratio', 'within_subject', 'heading_transfer', 'by_subject', 'evaluate_run', 'results_table',
-           'write_report', 'main']
+__all__ = ['ARM_JOINTS', 'load_run', 'extract', 'probe_inputs', 'probe_scores', 'oracle_scores', 'split_labelled', 'holdout',
+           'body_axes', 'heading', 'turn_ratio', 'within_subject', 'heading_transfer', 'by_subject', 'evaluate_run',
+           'results_table', 'write_report', 'main']
 
 # %% ../nbs/08a_evaluate.ipynb #b29aea20
 def load_run(run_dir:str|Path, # a folder written by `mvkp.train`
@@ -69,6 +69,22 @@ def probe_scores(train:dict, val:dict, test:dict, image_size, mlp_kw:dict|None=N
     return dict(linear=evaluate_probe(lin, Xs[2], Ys[2]) | dict(lam=lin.lam),
                 mlp=evaluate_probe(mlp, Xs[2], Ys[2]), linear_2d_pct=float(pct),
                 _pred=dict(linear=lin.predict(Xs[2]), mlp=mlp.predict(Xs[2]), gt=Ys[2]))
+
+# %% ../nbs/08a_evaluate.ipynb #72b42298
+ARM_JOINTS = ('LElbow', 'LWrist', 'RElbow', 'RWrist')
+
+def oracle_scores(train:dict, val:dict, test:dict, # `extract`-like dicts with `joints3d` (T, J, 3) mm
+                  mlp_kw:dict|None=None, # options of `fit_mlp_probe`
+                  root:int=0, # root joint
+                  joints:list|None=None, # indices of the joints fed to the probes (default: all)
+                 ) -> dict: # {"linear": {...}, "mlp": {...}} MPJPE / N-MPJPE / P-MPJPE (mm)
+    "The probes fed ground-truth 3D joints (a subset: `joints`) instead of keypoints: what a perfect keypoint model gets."
+    sel = list(range(train['joints3d'].shape[1])) if joints is None else list(joints)
+    X = lambda d: d['joints3d'][:, sel].float()
+    Y = lambda d: root_relative(d['joints3d'].float(), root)
+    lin = fit_linear_probe(X(train), Y(train), X(val), Y(val))
+    mlp = fit_mlp_probe(X(train), Y(train), X(val), Y(val), **(mlp_kw or {}))
+    return dict(linear=evaluate_probe(lin, X(test), Y(test)), mlp=evaluate_probe(mlp, X(test), Y(test)))
 
 # %% ../nbs/08a_evaluate.ipynb #9bfa0a31
 def split_labelled(meta:dict, labelled:list|None=None,
@@ -156,9 +172,12 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                  every:int=1, # evaluate every k-th frame
                  mlp_kw:dict|None=None, # options of `fit_mlp_probe`
                  untrained:bool=True, # also score the untrained-network baseline
-                 device:str='cpu', report:bool=True) -> dict:
-    "Evaluate a run; writes `results.json` (and `report.md` with figures) into `run_dir`."
-    run_dir = Path(run_dir)
+                 oracle:bool=True, # also score the probes on ground-truth joints (all; all but the arms)
+                 device:str='cpu', report:bool=True,
+                 out:str|Path|None=None, # folder for results.json, report.md and figures (default: `run_dir`)
+                ) -> dict:
+    "Evaluate a run; writes `results.json` (and `report.md` with figures) into `out` (default: `run_dir`)."
+    run_dir = Path(run_dir); out = Path(out) if out is not None else run_dir
     cfg, model, data0 = load_run(run_dir)
     data = Path(data or data0)
     meta = load_meta(data)
@@ -168,9 +187,9 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
     t0 = time.time()
     ex = lambda m: dict(train=extract(m, mk(lab), device=device), test=extract(m, mk(test), device=device),
                         val=extract(m, mk(val), device=device) if val else None)
+    fit_sets = lambda e: (e['train'], e['val']) if e['val'] is not None else holdout(e['train'])   # (probe fit, probe validation)
     def score(e):
-        tr, va = (e['train'], e['val']) if e['val'] is not None else holdout(e['train'])
-        return probe_scores(tr, va, e['test'], meta['image_size'], mlp_kw, meta.get('root_joint', 0))
+        return probe_scores(*fit_sets(e), e['test'], meta['image_size'], mlp_kw, meta.get('root_joint', 0))
     e = ex(model); s = score(e)
     Ytr, Yte = root_relative(e['train']['joints3d']), root_relative(e['test']['joints3d'])
     res = dict(probe=dict(linear={k: s['linear'][k] for k in ('mpjpe', 'n_mpjpe', 'p_mpjpe')},
@@ -193,17 +212,23 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
         res['diagnostics']['turn_ratio'] = turn_ratio(e['train']['X'], e['train']['joints3d'], hips, meta.get('root_joint', 0))
         others = (by_subject(e['val'], val) if e['val'] is not None else {}) | test_subs
         res['diagnostics']['heading_deg'] = heading_transfer(e['train'], others, hips)
+    if oracle:
+        ok = lambda js: oracle_scores(*fit_sets(e), e['test'], mlp_kw, meta.get('root_joint', 0), js)
+        res['baselines']['gt_joints'] = ok(None)
+        if all(n in names for n in ARM_JOINTS):
+            res['baselines']['gt_no_arms'] = ok([j for j, n in enumerate(names) if n not in ARM_JOINTS])
     if untrained:
         _, m0, _ = load_run(run_dir, untrained=True)
         s0 = score(ex(m0))
         res['baselines']['untrained'] = dict(linear={k: s0['linear'][k] for k in ('mpjpe', 'n_mpjpe', 'p_mpjpe')},
                                              mlp=s0['mlp'], linear_2d_pct=s0['linear_2d_pct'])
     res['info']['seconds'] = round(time.time() - t0, 1)
-    path = run_dir / 'results.json'                              # keep results other tools added (e.g. single_view)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / 'results.json'                                  # keep results other tools added (e.g. single_view)
     old = json.loads(path.read_text()) if path.exists() else {}
     full = {k: v for k, v in old.items() if k not in res} | res
-    tmp = run_dir / 'results.json.tmp'; tmp.write_text(json.dumps(full, indent=1)); os.replace(tmp, path)
-    if report: write_report(run_dir, res, e, s, model, mk(test), meta)
+    tmp = out / 'results.json.tmp'; tmp.write_text(json.dumps(full, indent=1)); os.replace(tmp, path)
+    if report: write_report(out, res, e, s, model, mk(test), meta)
     return res
 
 # %% ../nbs/08a_evaluate.ipynb #650db151
@@ -214,6 +239,8 @@ def results_table(res:dict) -> str:
     if 'untrained' in res['baselines']:
         rows += [('untrained network, linear probe', res['baselines']['untrained']['linear']),
                  ('untrained network, MLP probe', res['baselines']['untrained']['mlp'])]
+    for k, n in (('gt_joints', 'ground-truth 3D joints'), ('gt_no_arms', 'ground-truth joints but elbows and wrists')):
+        if k in res['baselines']: rows += [(f'{n}, {p} probe (ceiling)', res['baselines'][k][p.lower()]) for p in ('linear', 'MLP')]
     t = '| model | MPJPE | N-MPJPE | P-MPJPE |\n|---|---|---|---|\n'
     t += ''.join(f"| {n} | {r['mpjpe']:.1f} | {r['n_mpjpe']:.1f} | {r['p_mpjpe']:.1f} |\n" for n, r in rows)
     t += f"\n2D: linear regression from 2D keypoints to 2D joints: {res['2d']['linear_pct']:.2f} % of the image size.\n"
@@ -235,7 +262,7 @@ def results_table(res:dict) -> str:
 
 # %% ../nbs/08a_evaluate.ipynb #85b3e10a
 def write_report(run_dir:Path, res:dict, e:dict, s:dict, model:MVKP, test_ds:MultiViewDataset, meta:dict):
-    "`report.md` + `per_joint.png`, `views.png`, `skeleton3d.png` in `run_dir`."
+    "`report.md` + `per_joint.png`, `views.png`, `skeleton3d.png` in `run_dir` (the folder to write into)."
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     names = meta.get('joint_names', JOINT_NAMES); bones = meta.get('bones', BONES)
     pj = {k: np.array([res['diagnostics']['per_joint'][k][n] for n in names]) for k in ('linear', 'mlp')}
@@ -257,9 +284,9 @@ def write_report(run_dir:Path, res:dict, e:dict, s:dict, model:MVKP, test_ds:Mul
     a.scatter(*X.T, c=cols, s=12, depthshade=False)
     a.set_title('discovered 3D keypoints (colours) and GT skeleton', fontsize=8); a.set_box_aspect((1, 1, 1.6))
     fig.savefig(run_dir / 'skeleton3d.png', dpi=90); plt.close(fig)
-    md = f"# mvkp evaluation: `{run_dir}`\n\nHeld-out subjects {res['info']['test']}, probes trained on {res['info']['labelled']}; mm.\n\n"
+    md = f"# mvkp evaluation: `{res['info']['run']}`\n\nHeld-out subjects {res['info']['test']}, probes trained on {res['info']['labelled']}; mm.\n\n"
     md += results_table(res) + '\n![per-joint error](per_joint.png)\n\n![keypoints on the views](views.png)\n\n![3D keypoints](skeleton3d.png)\n'
-    (run_dir / 'report.md').write_text(md)
+    tmp = run_dir / 'report.md.tmp'; tmp.write_text(md); os.replace(tmp, run_dir / 'report.md')
 
 # %% ../nbs/08a_evaluate.ipynb #6d8c5971
 def main(argv=None):
@@ -272,11 +299,14 @@ def main(argv=None):
                    "labelled frames); default: the dataset's val split")
     p.add_argument('--every', type=int, default=1, help='evaluate every k-th frame')
     p.add_argument('--no-untrained', action='store_true', help='skip the untrained-network baseline')
+    p.add_argument('--no-oracle', action='store_true', help='skip the ground-truth-joints ceiling of the probes')
+    p.add_argument('--out', default=None, help='folder for results.json, report.md and figures (default: RUN_DIR); '
+                   'use it for other protocols (--labelled, --val) to keep the run\'s own results')
     p.add_argument('--device', default='cpu')
     a = p.parse_args(argv)
     val = a.val if a.val in (None, 'holdout') else a.val.split(',')
     res = evaluate_run(a.run_dir, a.data, a.labelled.split(',') if a.labelled else None, val, a.every,
-                       untrained=not a.no_untrained, device=a.device)
+                       untrained=not a.no_untrained, oracle=not a.no_oracle, device=a.device, out=a.out)
     print(results_table(res))
     return res
 

@@ -17,7 +17,7 @@ from .data import (JOINT_NAMES, BONES, DataError, SequenceWriter, write_meta, wr
 __all__ = ['SUBJECTS', 'SPLITS', 'SKIN', 'HAIR', 'ANGLES', 'ACTIVITIES', 'ACTIVITY_P', 'BASE_POSE', 'PARTS', 'PART_COLOUR',
            'LIGHT', 'VERSION', 'TINY', 'body_shape', 'forward_kinematics', 'sample_motion', 'make_cameras',
            'camera_rays', 'downsample', 'render_background', 'body_parts', 'capsule_hits', 'render_view',
-           'prepare_view', 'render_sequence', 'make_synthetic', 'mvkp_synthetic']
+           'prepare_view', 'render_sequence', 'sequence_joints', 'make_synthetic', 'mvkp_synthetic']
 
 # %% ../nbs/00a_synthetic.ipynb #c91317ef
 SUBJECTS = ['S1', 'S5', 'S6', 'S7', 'S8', 'S9', 'S11']
@@ -420,14 +420,24 @@ def render_sequence(J:np.ndarray, # (T, 17, 3) joints
 VERSION = 2  # bump when the generator changes: cached datasets are then rebuilt (2: front panel on the shirt)
 TINY = dict(subjects=['S1', 'S9'], seqs_per_subject=1, frames_per_seq=20, size=64)  # a preset for tests
 
+def _sequence_motion(subject:str, q:int, frames_per_seq:int, seed:int, fps:float)->tuple: # (shape, J (T, 17, 3), rng)
+    shape, rng = body_shape(subject, seed), _rng(seed, 'seq', subject, q)
+    ang = _rng(seed, 'start', subject).uniform(0, 2 * np.pi) + 2.39996 * q  # golden-angle spread over sequences
+    mot = sample_motion(shape, frames_per_seq, rng, fps, start=rng.uniform(500, 1200) * np.array([np.cos(ang), np.sin(ang)]))
+    return shape, forward_kinematics(shape, mot['xy'], mot['heading'], mot['angles']), rng  # rng goes on to the renderer
+
+def sequence_joints(subject:str, # subject name, e.g. 'S1'
+                    q:int, # sequence index
+                    frames_per_seq:int=200, seed:int=0, fps:float=25., # as in `make_synthetic`
+                   )->np.ndarray: # (T, 17, 3) float32 joints, world mm
+    "The 3D joints of sequence `q` of a subject, exactly as `make_synthetic` writes them, without rendering anything."
+    return _sequence_motion(subject, q, frames_per_seq, seed, fps)[1].astype(np.float32)
+
 def _make_sequence(root:str, subject:str, q:int, p:dict):
     "Render and write sequence `q` of a subject (run in a worker process)."
-    cams, shape = make_cameras(p['size'], p['seed'], subject), body_shape(subject, p['seed'])
+    shape, J, rng = _sequence_motion(subject, q, p['frames_per_seq'], p['seed'], p['fps'])
+    cams = make_cameras(p['size'], p['seed'], subject)
     bgs = [render_background(c, p['seed'], p['aa']) for c in cams]
-    rng = _rng(p['seed'], 'seq', subject, q)
-    ang = _rng(p['seed'], 'start', subject).uniform(0, 2 * np.pi) + 2.39996 * q  # golden-angle spread over sequences
-    mot = sample_motion(shape, p['frames_per_seq'], rng, p['fps'], start=rng.uniform(500, 1200) * np.array([np.cos(ang), np.sin(ang)]))
-    J = forward_kinematics(shape, mot['xy'], mot['heading'], mot['angles'])
     with SequenceWriter(Path(root) / subject / f'seq{q:02d}', len(J), 4, p['size'], p['size'], 17, with_masks=True) as w:
         render_sequence(J, shape, cams, bgs, rng, p['aa'], p['noise'], p['fps'], out=(w.frames, w.masks))
         w.joints3d[:] = J

@@ -54,7 +54,14 @@ def test_cli_run_then_evaluate(tiny, tmp_path):
     assert r.returncode == 0, r.stderr
     res = json.loads((out / 'results.json').read_text())
     assert set(res['probe']) == {'linear', 'mlp'} and res['probe']['linear']['mpjpe'] > 0
-    assert 'MPJPE' in r.stdout
+    assert 'MPJPE' in r.stdout and 'ceiling' in r.stdout
+    before = (out / 'results.json').read_text()                 # another protocol, into its own folder
+    r = run(['mvkp.evaluate', str(out), '--val', 'holdout', '--no-untrained', '--no-oracle', '--out', str(tmp_path / 'alt')])
+    assert r.returncode == 0, r.stderr
+    assert (out / 'results.json').read_text() == before
+    alt = json.loads((tmp_path / 'alt' / 'results.json').read_text())
+    assert alt['info']['val'].startswith('holdout') and set(alt['baselines']) == {'mean_pose'}
+    assert (tmp_path / 'alt' / 'report.md').exists()
 
 
 def _start(tiny, out, steps, ckpt_every):
