@@ -261,15 +261,15 @@ def results_table(res:dict) -> str:
     return t
 
 # %% ../nbs/08a_evaluate.ipynb #85b3e10a
-def write_report(run_dir:Path, res:dict, e:dict, s:dict, model:MVKP, test_ds:MultiViewDataset, meta:dict):
-    "`report.md` + `per_joint.png`, `views.png`, `skeleton3d.png` in `run_dir` (the folder to write into)."
+def write_report(out_dir:Path, res:dict, e:dict, s:dict, model:MVKP, test_ds:MultiViewDataset, meta:dict):
+    "`report.md` + `per_joint.png`, `views.png`, `skeleton3d.png` in `out_dir`."
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     names = meta.get('joint_names', JOINT_NAMES); bones = meta.get('bones', BONES)
     pj = {k: np.array([res['diagnostics']['per_joint'][k][n] for n in names]) for k in ('linear', 'mlp')}
     fig, ax = plt.subplots(figsize=(7, 2.6)); xs = np.arange(len(names))
     ax.bar(xs - 0.2, pj['linear'], 0.4, label='linear'); ax.bar(xs + 0.2, pj['mlp'], 0.4, label='MLP')
     ax.set_xticks(xs, names, rotation=60, fontsize=7); ax.set_ylabel('error (mm)'); ax.legend(); fig.tight_layout()
-    fig.savefig(run_dir / 'per_joint.png', dpi=90); plt.close(fig)
+    fig.savefig(out_dir / 'per_joint.png', dpi=90); plt.close(fig)
     i = len(test_ds) // 2; item = test_ds[i]
     x2d, X = e['test']['x2d'][i].numpy(), e['test']['X'][i].numpy()
     V = x2d.shape[0]; cols = plt.cm.hsv(np.linspace(0, 1, x2d.shape[1], endpoint=False))
@@ -277,16 +277,16 @@ def write_report(run_dir:Path, res:dict, e:dict, s:dict, model:MVKP, test_ds:Mul
     for v in range(V):
         ax[v].imshow(item['images'][v].permute(1, 2, 0).numpy()); ax[v].scatter(*x2d[v].T, c=cols, s=7)
         ax[v].axis('off'); ax[v].set_title(f'view {v}', fontsize=8)
-    fig.tight_layout(); fig.savefig(run_dir / 'views.png', dpi=90); plt.close(fig)
+    fig.tight_layout(); fig.savefig(out_dir / 'views.png', dpi=90); plt.close(fig)
     gt = e['test']['joints3d'][i].numpy()
     fig = plt.figure(figsize=(4, 4)); a = fig.add_subplot(projection='3d')
     for p, c in bones: a.plot(*gt[[p, c]].T, c='k', lw=1.5)
     a.scatter(*X.T, c=cols, s=12, depthshade=False)
     a.set_title('discovered 3D keypoints (colours) and GT skeleton', fontsize=8); a.set_box_aspect((1, 1, 1.6))
-    fig.savefig(run_dir / 'skeleton3d.png', dpi=90); plt.close(fig)
+    fig.savefig(out_dir / 'skeleton3d.png', dpi=90); plt.close(fig)
     md = f"# mvkp evaluation: `{res['info']['run']}`\n\nHeld-out subjects {res['info']['test']}, probes trained on {res['info']['labelled']}; mm.\n\n"
     md += results_table(res) + '\n![per-joint error](per_joint.png)\n\n![keypoints on the views](views.png)\n\n![3D keypoints](skeleton3d.png)\n'
-    tmp = run_dir / 'report.md.tmp'; tmp.write_text(md); os.replace(tmp, run_dir / 'report.md')
+    tmp = out_dir / 'report.md.tmp'; tmp.write_text(md); os.replace(tmp, out_dir / 'report.md')
 
 # %% ../nbs/08a_evaluate.ipynb #6d8c5971
 def main(argv=None):
