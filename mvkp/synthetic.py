@@ -11,18 +11,20 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 from fastcore.script import call_parse
 from .data import (JOINT_NAMES, BONES, DataError, SequenceWriter, write_meta, write_cameras, load_meta,
-                       compute_backgrounds, camera_matrix, project_points, look_at, validate_dataset, load_cameras)
+                       compute_backgrounds, camera_matrix, project_points, look_at, validate_dataset, load_cameras,
+                       list_sequences, open_npy)
 
 # %% auto #0
-__all__ = ['SUBJECTS', 'SPLITS', 'SKIN', 'HAIR', 'ANGLES', 'ACTIVITIES', 'ACTIVITY_P', 'BASE_POSE', 'PARTS', 'PART_COLOUR',
-           'LIGHT', 'VERSION', 'TINY', 'body_shape', 'forward_kinematics', 'sample_motion', 'make_cameras',
+__all__ = ['SUBJECTS', 'SPLITS', 'SKIN', 'HAIR', 'ANGLES', 'ACTIONS', 'BASE_POSE', 'PARTS', 'PART_COLOUR', 'LIGHT', 'STRIPE',
+           'VERSION', 'TINY', 'body_shape', 'forward_kinematics', 'action_tracks', 'perform', 'make_cameras',
            'camera_rays', 'downsample', 'render_background', 'body_parts', 'capsule_hits', 'render_view',
-           'prepare_view', 'render_sequence', 'sequence_joints', 'make_synthetic', 'mvkp_synthetic']
+           'prepare_view', 'render_sequence', 'sequence_plan', 'sequence_joints', 'make_synthetic', 'forearm_width',
+           'mvkp_synthetic']
 
 # %% ../nbs/00a_synthetic.ipynb #c91317ef
 SUBJECTS = ['S1', 'S5', 'S6', 'S7', 'S8', 'S9', 'S11']
 SPLITS = {'train': ['S1', 'S5', 'S6', 'S7'], 'val': ['S8'], 'test': ['S9', 'S11']}
-SKIN = [(.96, .80, .69), (.87, .68, .53), (.72, .52, .36), (.55, .37, .24), (.38, .25, .16)]
+SKIN = [(.96, .80, .69), (.87, .68, .53), (.72, .52, .36), (.55, .37, .24), (.38, .25, .16)]   # a range, interpolated
 HAIR = [(.10, .07, .05), (.30, .18, .08), (.65, .50, .25), (.55, .55, .55), (.45, .20, .08)]
 
 def _rng(seed:int, *keys)->np.random.Generator: # a generator for (seed, keys...), keys are ints or strings
@@ -31,30 +33,34 @@ def _rng(seed:int, *keys)->np.random.Generator: # a generator for (seed, keys...
 # %% ../nbs/00a_synthetic.ipynb #5fe9f9c7
 def body_shape(subject:str, # subject name, e.g. 'S1'
                seed:int=0, # dataset seed
-              )->dict: # lengths and radii (mm), cadence, colours (RGB in [0, 1])
-    "The body proportions and colours of a subject."
+              )->dict: # lengths and radii (mm), cadence and speed, colours (RGB in [0, 1]), style
+    "The body proportions, clothing and movement style of a subject."
     rng = _rng(seed, 'body', subject)
-    H, w = rng.uniform(1550, 1900), rng.uniform(.88, 1.15)  # height, width factor
+    H, w = rng.uniform(1600, 1850), rng.uniform(.85, 1.2)  # height, build (width factor)
     j = lambda: rng.uniform(.93, 1.07)
-    leg, arm, trunk = j(), j(), j()
+    leg, arm, trunk, limb = j(), j(), j(), rng.uniform(.95, 1.05)
     s = dict(height=H, ankle=.045 * H, thigh=.245 * H * leg, shin=.245 * H * leg, hip=.072 * H * w,
              spine=.12 * H * trunk, chest=.15 * H * trunk, shoulder=.1 * H * w, upper_arm=.17 * H * arm,
              forearm=.15 * H * arm, step_hz=rng.uniform(.8, 1.))
     s['speed'] = 1.25 * (s['thigh'] + s['shin']) * s['step_hz']  # mm/s
-    s['radius'] = dict(hips=.07 * H * w, abdomen=.075 * H * w, chest=.085 * H * w, shoulders=.042 * H, neck=.028 * H,
-                       head=.062 * H, upper_arm=.034 * H, forearm=.027 * H, hand=.032 * H, thigh=.058 * H * w,
-                       shin=.042 * H * w, foot=.027 * H)
-    hue = (.618 * SUBJECTS.index(subject) + rng.uniform(0, .15)) % 1 if subject in SUBJECTS else rng.uniform()  # spread shirts
-    s['colours'] = dict(skin=SKIN[rng.integers(len(SKIN))], hair=HAIR[rng.integers(len(HAIR))],
-                        shirt=colorsys.hsv_to_rgb(hue, rng.uniform(.45, .9), rng.uniform(.5, .95)),
-                        trousers=colorsys.hsv_to_rgb((hue + rng.uniform(.25, .75)) % 1, rng.uniform(.2, .7), rng.uniform(.2, .55)),
-                        shoes=(rng.uniform(.1, .3),) * 3,
-                        front=colorsys.hsv_to_rgb((hue + rng.uniform(.35, .65)) % 1, rng.uniform(.3, .8), rng.uniform(.8, 1.)))
+    a = limb * (.5 + .5 * w)  # limb thickness follows the build, half as much
+    s['radius'] = dict(hips=.07 * H * w, abdomen=.075 * H * w, chest=.085 * H * w, shoulders=.046 * H * a, neck=.03 * H,
+                       head=.062 * H, upper_arm=.043 * H * a, forearm=.039 * H * a, hand=.042 * H * a,
+                       thigh=.06 * H * a, shin=.047 * H * a, foot=.03 * H)
+    hsv = lambda s_, v: colorsys.hsv_to_rgb(rng.uniform(), rng.uniform(*s_), rng.uniform(*v))
+    x = rng.uniform(0, len(SKIN) - 1); i = min(int(x), len(SKIN) - 2)
+    skin = tuple((1 - (x - i)) * np.array(SKIN[i]) + (x - i) * np.array(SKIN[i + 1]))
+    shirt = hsv((.3, .85), (.35, .9))
+    s['colours'] = dict(skin=skin, hair=HAIR[rng.integers(len(HAIR))], shirt=shirt, trousers=hsv((.15, .6), (.15, .55)),
+                        shoes=(rng.uniform(.1, .3),) * 3)
+    s['colours']['sleeve'] = shirt if rng.uniform() < .5 else skin   # long or short sleeves
+    s['style'] = dict(amp=rng.uniform(.85, 1.15), tempo=rng.uniform(.8, 1.25), delay=rng.uniform(-.4, .4),
+                      hand=str(rng.choice(['l', 'r'], p=[.3, .7])))  # amplitude, tempo, timing offset (s), dominant hand
     return s
 
 # %% ../nbs/00a_synthetic.ipynb #0c984778
 ANGLES = ['hip_l', 'hip_r', 'knee_l', 'knee_r', 'abd_l', 'abd_r', 'sh_l', 'sh_r', 'sab_l', 'sab_r',
-          'elb_l', 'elb_r', 'rho_l', 'rho_r', 'bend', 'lean']
+          'elb_l', 'elb_r', 'rho_l', 'rho_r', 'xin_l', 'xin_r', 'bend', 'lean']
 
 def _unit(v): return v / np.linalg.norm(v, axis=-1, keepdims=True)
 
@@ -66,7 +72,7 @@ def _limb(flex, abd, fwd, out): # (T,) angles, (T, 3) directions -> (T, 3) unit 
 def forward_kinematics(shape:dict, # `body_shape` of the subject
                        xy:np.ndarray, # (T, 2) root (pelvis) position on the floor, mm
                        heading:np.ndarray, # (T,) body heading psi, radians (0: facing +x)
-                       angles:np.ndarray, # (T, 16) joint angles in `ANGLES` order, radians
+                       angles:np.ndarray, # (T, 18) joint angles in `ANGLES` order, radians
                       )->np.ndarray: # (T, 17, 3) joints, world mm, Human3.6M order
     "The 17 joints of a pose sequence."
     T, a, s, H = len(heading), dict(zip(ANGLES, angles.T)), shape, shape['height']
@@ -87,8 +93,8 @@ def forward_kinematics(shape:dict, # `body_shape` of the subject
         J[:, sh] = J[:, 8] + sgn * lt * s['shoulder'] - up * .03 * H
         out = sgn * l  # arms move in the world frame (f, l, z): they hang down whatever the torso does
         ua = _limb(a['sh_' + side], a['sab_' + side], f, out)  # upper arm
-        rho = a['rho_' + side][:, None]
-        perp = np.cos(rho) * f + np.sin(rho) * z
+        rho, xin = a['rho_' + side][:, None], a['xin_' + side][:, None]
+        perp = np.cos(xin) * (np.cos(rho) * f + np.sin(rho) * z) - np.sin(xin) * out  # bend plane, turned inwards by xin
         perp = perp - (perp * ua).sum(-1, keepdims=True) * ua
         n = np.linalg.norm(perp, axis=-1, keepdims=True)
         perp = np.where(n > .05, perp / np.maximum(n, 1e-9), _unit(np.cross(out, ua)))  # arm along the bend plane normal
@@ -100,74 +106,135 @@ def forward_kinematics(shape:dict, # `body_shape` of the subject
     return J
 
 # %% ../nbs/00a_synthetic.ipynb #58272a12
-ACTIVITIES = ['walk', 'turn', 'wave', 'bend', 'squat', 'reach', 'stand']
-ACTIVITY_P = [.34, .1, .12, .1, .1, .14, .1]
+ACTIONS = ['walking', 'walking_circle', 'directions', 'greeting', 'phoning', 'posing', 'reaching', 'picking_up',
+           'squatting', 'waiting', 'discussion']
 BASE_POSE = dict(knee_l=.05, knee_r=.05, abd_l=.05, abd_r=.05, sab_l=.12, sab_r=.12, elb_l=.2, elb_r=.2, bend=.03)
 
-def _activity(act:str, t, phase, rng)->dict: # angle tracks of one activity over the whole sequence
-    a = {k: np.full(len(t), BASE_POSE.get(k, 0.)) for k in ANGLES}
-    cyc = lambda lo, hi: .5 - .5 * np.cos(2 * np.pi * t / rng.uniform(lo, hi) + rng.uniform(0, 2 * np.pi))
-    if act in ('walk', 'turn'):
-        A = rng.uniform(.35, .5) if act == 'walk' else .15
-        sp, cp = np.sin(phase), np.cos(phase)
-        a['hip_l'], a['hip_r'] = A * sp, -A * sp
-        a['knee_l'], a['knee_r'] = .1 + 2.2 * A * np.maximum(0, cp) ** 2, .1 + 2.2 * A * np.maximum(0, -cp) ** 2
-        a['sh_l'], a['sh_r'] = -.7 * A * sp, .7 * A * sp
-        a['elb_l'], a['elb_r'] = .3 + .3 * A * (1 - sp), .3 + .3 * A * (1 + sp)
-        a['bend'] += .05
-    elif act == 'wave':
-        w = 2 * np.pi * rng.uniform(1.2, 2.) * t
-        for side in [['l'], ['r'], ['l', 'r']][rng.integers(3)]:
-            a['sab_' + side] = rng.uniform(1.3, 1.7) + .1 * np.sin(w)
-            a['sh_' + side] = np.full(len(t), rng.uniform(0, .5))
-            a['elb_' + side], a['rho_' + side] = rng.uniform(1., 1.4) + .45 * np.sin(w + .5), np.full(len(t), np.pi / 2)
-        a['lean'] = np.full(len(t), rng.uniform(-.08, .08))
-    elif act == 'bend':
-        c, amp = cyc(2, 4), rng.uniform(.6, 1.3)
-        a['bend'], a['knee_l'], a['knee_r'] = amp * c, .3 * c, .3 * c
-        a['sh_l'], a['sh_r'] = .4 * c, .4 * c
-    elif act == 'squat':
-        c, amp = cyc(2, 3.5), rng.uniform(.7, 1.1)
-        a['hip_l'] = a['hip_r'] = 1.3 * amp * c
-        a['knee_l'] = a['knee_r'] = 2.1 * amp * c
+def _smooth_hold(t, t0, t1, rise): # (T,) weight: 0 -> 1 from t0 (over `rise` s), back to 0 at t1 (smoothstep)
+    x = np.minimum(np.clip((t - t0) / rise, 0, 1), np.clip((t1 - t) / rise, 0, 1))
+    return x * x * (3 - 2 * x)
+
+def _events(t, rng, period, hold): # [(t0, t1)]: holds of about `hold` s every `period` s over the take
+    out, t0 = [], rng.uniform(.1, .5) * period
+    while t0 < t[-1]:
+        out.append((t0, t0 + hold * rng.uniform(.8, 1.2))); t0 += period * rng.uniform(.85, 1.15)
+    return out
+
+def _set_pose(a:dict, w, pose:dict): # blend `pose` (angle name -> value or track) into the tracks `a` with weight w (T,)
+    for k, v in pose.items(): a[k] = a[k] * (1 - w) + v * w
+
+def _gait(a:dict, phase, A): # walking: hips +-A sin(phase), the swinging knee flexed, arms against the legs
+    sp, cp = np.sin(phase), np.cos(phase)
+    a['hip_l'], a['hip_r'] = A * sp, -A * sp
+    a['knee_l'], a['knee_r'] = .1 + 2.2 * A * np.maximum(0, cp) ** 2, .1 + 2.2 * A * np.maximum(0, -cp) ** 2
+    a['sh_l'], a['sh_r'] = -.7 * A * sp, .7 * A * sp
+    a['elb_l'], a['elb_r'] = .3 + .3 * A * (1 - sp), .3 + .3 * A * (1 + sp)
+    a['bend'] = a['bend'] + .05
+
+# %% ../nbs/00a_synthetic.ipynb #a3c0de01
+def action_tracks(action:str, # one of `ACTIONS`
+                  t:np.ndarray, # (T,) times of the frames, s
+                  shape:dict, # `body_shape` of the subject (its `style`)
+                  take:int, # 1 or 2
+                  rng:np.random.Generator, # the take's own random draws
+                 )->tuple: # ({angle name: (T,) track}, root motion: 'walk', 'circle' or 'stand')
+    "The joint-angle tracks of one take of a scripted action, in the subject's style."
+    st = shape['style']
+    amp, k = st['amp'] * rng.uniform(.92, 1.08), st['tempo'] * rng.uniform(.93, 1.07)
+    h = st['hand'] if take % 2 else ('l' if st['hand'] == 'r' else 'r')  # the leading hand: dominant in take 1
+    o = 'l' if h == 'r' else 'r'
+    tt, A1 = t * k + st['delay'], min(amp, 1.1)  # the subject's own time; amplitude capped where joints would overshoot
+    a = {n: np.full(len(t), BASE_POSE.get(n, 0.)) for n in ANGLES}
+    root = 'stand'
+    if action in ('walking', 'walking_circle'):
+        root = 'walk' if action == 'walking' else 'circle'
+        _gait(a, 2 * np.pi * shape['step_hz'] * k * t + rng.uniform(0, 2 * np.pi), rng.uniform(.35, .5) * A1)
+    elif action == 'directions':   # point, hold, lower; now and then with the other arm
+        for t0, t1 in _events(tt, rng, 2.4, 1.3):
+            s = h if rng.uniform() < .75 else o
+            _set_pose(a, _smooth_hold(tt, t0, t1, .4), {f'sh_{s}': rng.uniform(1.1, 1.75) * A1, f'sab_{s}': rng.uniform(0, 1.3),
+                                                        f'elb_{s}': rng.uniform(0, .25), f'rho_{s}': 0., 'lean': rng.uniform(-.06, .06)})
+    elif action == 'greeting':     # a small bow, then waving with one arm (take 1) or both (take 2)
+        w, wv = _smooth_hold(tt, rng.uniform(.2, .6), tt[-1] - rng.uniform(.3, .8), .5), 2 * np.pi * rng.uniform(1.3, 2.) * tt
+        for s in ([h] if take % 2 else [h, o]):
+            _set_pose(a, w, {f'sab_{s}': (rng.uniform(1.3, 1.7) + .1 * np.sin(wv)) * A1, f'sh_{s}': rng.uniform(0, .5),
+                             f'elb_{s}': rng.uniform(1., 1.4) + .45 * amp * np.sin(wv + .5), f'rho_{s}': np.pi / 2})
+        a['bend'] = a['bend'] + .15 * _smooth_hold(tt, 0, .8, .3)
+    elif action == 'phoning':      # hand at the ear; the other hand on the hip in take 2; weight shifts
+        w = _smooth_hold(tt, rng.uniform(.2, .8), tt[-1] + 9, .6)
+        _set_pose(a, w, {f'sh_{h}': rng.uniform(1.45, 1.65), f'sab_{h}': .3, f'elb_{h}': 2.3, f'rho_{h}': 1.15})
+        if take % 2 == 0: _set_pose(a, w, {f'sab_{o}': .8, f'elb_{o}': 1.9, f'rho_{o}': .3, f'xin_{o}': 1.3})
+        a['lean'] = .05 * np.sin(2 * np.pi * tt / rng.uniform(3, 5) + rng.uniform(0, 6))
+    elif action == 'posing':       # a chain of held poses, in the script's order
+        poses = [dict(sab_l=1.5, sab_r=1.5, elb_l=0., elb_r=0.), dict(sh_l=2.9, sh_r=2.9, elb_l=.1, elb_r=.1),
+                 {f'sh_{h}': 2.8, f'sab_{o}': 1.4, f'elb_{o}': .2},
+                 dict(sab_l=.8, sab_r=.8, elb_l=1.9, elb_r=1.9, rho_l=.3, rho_r=.3, xin_l=1.3, xin_r=1.3),
+                 {f'abd_{h}': .35, 'lean': -.12 if h == 'l' else .12, f'sab_{h}': 1.2, f'elb_{h}': 1.4, f'rho_{h}': np.pi / 2}]
+        order = _rng(0, 'posing', take).permutation(len(poses))
+        for i, (t0, t1) in enumerate(_events(tt, rng, 1.9, 1.2)):
+            _set_pose(a, _smooth_hold(tt, t0, t1, .4),
+                      {n: v * (amp if n.startswith(('sab', 'sh')) else 1) for n, v in poses[order[i % len(poses)]].items()})
+    elif action == 'reaching':     # reach up: alternating arms (take 1), both (take 2)
+        for i, (t0, t1) in enumerate(_events(tt, rng, 1.8, .9)):
+            sides = ([h, o][i % 2],) if take % 2 else ('l', 'r')
+            w = _smooth_hold(tt, t0, t1, .45)
+            for s in sides: _set_pose(a, w, {f'sh_{s}': rng.uniform(2.5, 3.05), f'sab_{s}': rng.uniform(0, .4), f'elb_{s}': rng.uniform(0, .3)})
+            _set_pose(a, w, {'bend': -.08, 'lean': 0. if len(sides) == 2 else (.1 if sides == ('r',) else -.1)})
+    elif action == 'picking_up':   # bend hips and knees, reach to the floor, stand up holding it
+        for t0, t1 in _events(tt, rng, 2.6, 1.1):
+            b = rng.uniform(1.2, 1.5) * min(amp, 1.1)
+            _set_pose(a, _smooth_hold(tt, t0, t1, .5), {'bend': b, 'knee_l': .9 * b, 'knee_r': .9 * b, 'hip_l': .55 * b,
+                                                        'hip_r': .55 * b, f'sh_{h}': .3, f'elb_{h}': 0., f'sh_{o}': .2})
+            _set_pose(a, _smooth_hold(tt, t1, t1 + .9, .3), {f'sh_{h}': .6, f'elb_{h}': 1.5})
+    elif action == 'squatting':
+        c, d = .5 - .5 * np.cos(2 * np.pi * tt / rng.uniform(2.2, 3.2) + rng.uniform(0, 2 * np.pi)), rng.uniform(.75, 1.05) * A1
+        a['hip_l'] = a['hip_r'] = 1.3 * d * c
+        a['knee_l'] = a['knee_r'] = 2.1 * d * c
         a['abd_l'] = a['abd_r'] = .05 + .15 * c
-        a['bend'], a['sh_l'], a['sh_r'] = .5 * amp * c, 1.4 * c, 1.4 * c
-    elif act in ('reach', 'stand'):
-        c = cyc(1.5, 3) if act == 'reach' else cyc(3, 6)
-        hi = dict(sh=(-.3, 2.8), sab=(0, 1.6), elb=(0, 1.8), rho=(-.5, 1.6)) if act == 'reach' else \
-             dict(sh=(-.2, .4), sab=(.05, .4), elb=(.1, .9), rho=(0, .5))
-        for k, (lo, up) in hi.items():
-            for side in 'lr': a[f'{k}_{side}'] = rng.uniform(lo, up) * (1 - c) + rng.uniform(lo, up) * c
-        a['bend'] = a['bend'] + rng.uniform(-.05, .25) * c
-        a['lean'] = rng.uniform(-.08, .08) * (2 * c - 1)
-    return a
+        a['bend'], a['sh_l'], a['sh_r'] = .5 * d * c, 1.4 * c, 1.4 * c
+    elif action == 'waiting':      # weight shifts; arms crossed (take 1) or hands on the hips (take 2)
+        a['lean'] = .07 * amp * np.sin(2 * np.pi * tt / rng.uniform(2.5, 4))
+        a['abd_l'], a['abd_r'] = .05 + a['lean'], .05 - a['lean']
+        _set_pose(a, _smooth_hold(tt, rng.uniform(.1, .5), tt[-1] - rng.uniform(.2, 1.), .5),
+                  dict(sh_l=.35, sh_r=.35, sab_l=.2, sab_r=.2, elb_l=1.9, elb_r=1.9, xin_l=1.05, xin_r=1.05) if take % 2 else
+                  dict(sab_l=.8, sab_r=.8, elb_l=1.9, elb_r=1.9, rho_l=.3, rho_r=.3, xin_l=1.3, xin_r=1.3))
+    elif action == 'discussion':   # gestures with both hands, the leading one larger
+        for s, g in ((h, 1.), (o, .6)):
+            sm = lambda lo, hi, per: lo + (hi - lo) * (.5 + .5 * np.sin(2 * np.pi * tt / (per * rng.uniform(.8, 1.25)) + rng.uniform(0, 6)))
+            a[f'sh_{s}'], a[f'sab_{s}'] = sm(.1, .1 + .8 * g * amp, 1.7), sm(.1, .1 + .4 * g, 2.3)
+            a[f'elb_{s}'], a[f'rho_{s}'], a[f'xin_{s}'] = sm(.5, .6 + 1.1 * g, 1.3), sm(0, .8, 2.9), sm(0, .6, 3.1)
+        a['lean'] = .04 * np.sin(2 * np.pi * tt / 3.3)
+    else: raise ValueError(f'unknown action {action!r}; valid: {ACTIONS}')
+    return a, root
 
 # %% ../nbs/00a_synthetic.ipynb #0292ed1c
-def sample_motion(shape:dict, # `body_shape` of the subject
-                  T:int, # number of frames
-                  rng:np.random.Generator, # the random source
-                  fps:float=25., # frames per second
-                  start=None, # (2,) start position on the floor, mm (default: random)
-                 )->dict: # xy (T, 2) mm, heading (T,), angles (T, 16), activity (T,) index of the main activity
-    "A smooth random motion: blended activities, walking between random waypoints in the capture volume."
+def perform(shape:dict, # `body_shape` of the subject
+            action:str, # one of `ACTIONS`
+            take:int, # 1 or 2
+            T:int, # number of frames
+            rng:np.random.Generator, # the take's random source
+            fps:float=6.25, # frames per second
+            seed:int=0, # dataset seed: the script (place, facing, pose order) shared by all subjects
+           )->dict: # xy (T, 2) mm, heading (T,) rad, angles (T, 18)
+    "One take of a scripted action: root path on the floor, heading and joint angles."
     t = np.arange(T) / fps
-    segs, n = [], 0
-    while n < T:
-        d = int(rng.integers(int(1.6 * fps), int(4 * fps) + 1)); segs.append((n, min(T, n + d))); n += d
-    acts = [int(rng.choice(len(ACTIVITIES), p=ACTIVITY_P)) for _ in segs]
-    W = np.zeros((T, len(segs)))
-    for i, (a, b) in enumerate(segs): W[a:b, i] = 1
-    W = gaussian_filter1d(W, .3 * fps, axis=0, mode='nearest'); W /= W.sum(1, keepdims=True)
-    w_of = lambda name: W[:, [i for i, a in enumerate(acts) if ACTIVITIES[a] == name]].sum(1)
-    w_walk, w_turn = w_of('walk'), w_of('turn')
-    phase = np.cumsum((w_walk + .6 * w_turn) * 2 * np.pi * shape['step_hz'] / fps) + rng.uniform(0, 2 * np.pi)
-    tracks = [_activity(ACTIVITIES[a], t, phase, rng) for a in acts]
-    angles = sum(W[:, i, None] * np.stack([tr[k] for k in ANGLES], -1) for i, tr in enumerate(tracks))
-    noise = gaussian_filter1d(rng.normal(size=(T + 50, len(ANGLES))), .4 * fps, axis=0)[25:T + 25]
-    angles = angles + .05 * noise / noise.std(0)
-    spin = np.zeros(T) + sum(W[:, i] * rng.choice([-1, 1]) * rng.uniform(.8, 1.6) for i, a in enumerate(acts) if ACTIVITIES[a] == 'turn')
-    xy, heading = _locomotion(shape['speed'] * w_walk / fps, 2 * w_walk / fps, spin / fps, rng, start)  # steps mm, turns rad
-    return dict(xy=xy, heading=heading, angles=angles, activity=np.array(acts)[W.argmax(1)])
+    a, root = action_tracks(action, t, shape, take, rng)
+    noise = gaussian_filter1d(rng.normal(size=(T + 40, len(ANGLES))), .4 * fps, axis=0)[20:T + 20]
+    angles = np.stack([a[n] for n in ANGLES], -1) + .04 * noise / noise.std(0)
+    sc = _rng(seed, 'script', action, take)  # where the script places the subject (takes spread by the golden angle), facing where
+    th = sc.uniform(0, .5) + 2.39996 * (2 * ACTIONS.index(action) + take)
+    p0 = sc.uniform(500, 1100) * np.array([np.cos(th), np.sin(th)]) + rng.normal(0, 100, 2)
+    psi0 = sc.uniform(-np.pi, np.pi) + rng.normal(0, .3)
+    v = shape['speed'] * shape['style']['tempo'] / fps  # mm per frame
+    if root == 'circle':
+        R, sgn = sc.uniform(800, 1100), (1 if take % 2 else -1)
+        th = sc.uniform(0, 2 * np.pi) + sgn * np.cumsum(np.full(T, .8 * v / R))
+        xy, heading = R * np.stack([np.cos(th), np.sin(th)], -1), th + sgn * np.pi / 2
+    elif root == 'walk': xy, heading = _locomotion(np.full(T, v), np.full(T, 2. / fps), np.zeros(T), rng, start=p0)
+    else:  # standing: small turns of the body around the scripted heading
+        sway = gaussian_filter1d(rng.normal(size=T + 40), fps, mode='nearest')[20:T + 20]
+        xy, heading = np.repeat(p0[None], T, 0), psi0 + sway / max(np.abs(sway).max(), 1e-9) * rng.uniform(.1, .35)
+    return dict(xy=xy, heading=heading, angles=angles)
 
 # %% ../nbs/00a_synthetic.ipynb #959e1bf1
 def _locomotion(step, steer, spin, rng, start=None, radius=1300., max_radius=1500.): # per frame: step (mm), max steering and spin (rad)
@@ -284,8 +351,8 @@ def render_background(cam:dict, # a camera dict (K, R, t, size)
 # %% ../nbs/00a_synthetic.ipynb #8eb903e9
 PARTS = ['hips', 'abdomen', 'chest', 'shoulders', 'neck', 'head', 'upper_arm_l', 'forearm_l', 'hand_l',
          'upper_arm_r', 'forearm_r', 'hand_r', 'thigh_l', 'shin_l', 'foot_l', 'thigh_r', 'shin_r', 'foot_r']
-PART_COLOUR = ['trousers', 'shirt', 'shirt', 'shirt', 'skin', 'skin', 'shirt', 'skin', 'skin',
-               'shirt', 'skin', 'skin', 'trousers', 'trousers', 'shoes', 'trousers', 'trousers', 'shoes']
+PART_COLOUR = ['trousers', 'shirt', 'shirt', 'shirt', 'skin', 'skin', 'shirt', 'sleeve', 'skin',
+               'shirt', 'sleeve', 'skin', 'trousers', 'trousers', 'shoes', 'trousers', 'trousers', 'shoes']
 
 def body_parts(J:np.ndarray, # (17, 3) joints of one frame
                shape:dict, # `body_shape` of the subject
@@ -302,8 +369,7 @@ def body_parts(J:np.ndarray, # (17, 3) joints of one frame
            (J[4], J[5]), (J[5], J[6]), foot(J[6]), (J[1], J[2]), (J[2], J[3]), foot(J[3])]
     r = [rad[p.rsplit('_', 1)[0] if p.endswith(('_l', '_r')) else p] for p in PARTS]
     return dict(A=np.array([s[0] for s in seg]), B=np.array([s[1] for s in seg]), r=np.array(r),
-                rgb=np.array([shape['colours'][c] for c in PART_COLOUR]), head_up=up, head_fwd=fwd,
-                front=np.array(shape['colours']['front']))
+                rgb=np.array([shape['colours'][c] for c in PART_COLOUR]), head_up=up, head_fwd=fwd)
 
 # %% ../nbs/00a_synthetic.ipynb #87873c5a
 def capsule_hits(C:np.ndarray, # (3,) ray origin (camera centre)
@@ -330,6 +396,7 @@ def capsule_hits(C:np.ndarray, # (3,) ray origin (camera centre)
 
 # %% ../nbs/00a_synthetic.ipynb #106d8630
 LIGHT = np.array([.35, -.45, .82]) / np.linalg.norm([.35, -.45, .82])
+STRIPE = 230.  # period (about 6 px at 128 px: coarse enough to survive the downsampling) of the stripes on the shirt's front and the left armband, mm
 
 def _shade(parts, k, p): # part index (M,), hit points (M, 3) -> (M, 3) RGB
     A, ba = parts['A'][k], (parts['B'] - parts['A'])[k]
@@ -338,9 +405,11 @@ def _shade(parts, k, p): # part index (M,), hit points (M, 3) -> (M, 3) RGB
     head = k == PARTS.index('head')
     hair = head & (((n * parts['head_up']).sum(-1) > .3) | ((n * parts['head_fwd']).sum(-1) < -.35))
     rgb = np.where(hair[:, None], parts['hair'], parts['rgb'][k])
-    if 'front' in parts:   # the front panel of the shirt: the side of the torso that faces forward
-        torso = np.isin(k, [PARTS.index('abdomen'), PARTS.index('chest')])
-        rgb = np.where((torso & ((n * parts['head_fwd']).sum(-1) > .3))[:, None], parts['front'], rgb)
+    torso, band = np.isin(k, [PARTS.index('abdomen'), PARTS.index('chest')]), k == PARTS.index('upper_arm_l')
+    length = np.sqrt((ba * ba).sum(-1))
+    stripe = np.where(np.sin(2 * np.pi * s * length / STRIPE) > 0, 1.35, .65)  # lighter and darker bands along the part
+    front = torso & ((n * parts['head_fwd']).sum(-1) > .2)                    # the side of the torso that faces forward
+    rgb = np.where((front | (band & (s > .3) & (s < .8)))[:, None], np.clip(rgb * stripe[:, None], 0, 1), rgb)
     return rgb * (.5 + .6 * np.maximum(0, (n * LIGHT).sum(-1)))[:, None]
 
 def _part_boxes(parts, view): # (P, 4) conservative pixel boxes x0, y0, x1, y1 at the view's resolution
@@ -417,28 +486,38 @@ def render_sequence(J:np.ndarray, # (T, 17, 3) joints
     return frames, masks
 
 # %% ../nbs/00a_synthetic.ipynb #4fbd6902
-VERSION = 2  # bump when the generator changes: cached datasets are then rebuilt (2: front panel on the shirt)
-TINY = dict(subjects=['S1', 'S9'], seqs_per_subject=1, frames_per_seq=20, size=64)  # a preset for tests
+VERSION = 3  # bump when the generator changes: cached datasets are then rebuilt (2: front panel; 3: scripted actions)
+TINY = dict(subjects=['S1', 'S9'], actions=['walking', 'greeting'], takes=1, frames_per_seq=10, size=64)  # a preset for tests
 
-def _sequence_motion(subject:str, q:int, frames_per_seq:int, seed:int, fps:float)->tuple: # (shape, J (T, 17, 3), rng)
-    shape, rng = body_shape(subject, seed), _rng(seed, 'seq', subject, q)
-    ang = _rng(seed, 'start', subject).uniform(0, 2 * np.pi) + 2.39996 * q  # golden-angle spread over sequences
-    mot = sample_motion(shape, frames_per_seq, rng, fps, start=rng.uniform(500, 1200) * np.array([np.cos(ang), np.sin(ang)]))
+def sequence_plan(actions:list=None, # subset of `ACTIONS` (default: all)
+                  takes:int=2, # takes of each action
+                 )->list: # [(sequence name, action, take)] in the order they are written
+    "The sequences every subject performs: `seq00`, `seq01`, ... = each action's takes in turn."
+    actions = ACTIONS if actions is None else list(actions)
+    bad = [a for a in actions if a not in ACTIONS]
+    if bad: raise DataError(f'unknown actions {bad}; valid: {",".join(ACTIONS)}')
+    if takes < 1 or not actions: raise DataError(f'need at least one action and one take (got {len(actions)} actions, takes={takes})')
+    return [(f'seq{i * takes + k:02d}', a, k + 1) for i, a in enumerate(actions) for k in range(takes)]
+
+def _take_motion(subject:str, action:str, take:int, frames_per_seq:int, seed:int, fps:float)->tuple: # (shape, J (T, 17, 3), rng)
+    shape, rng = body_shape(subject, seed), _rng(seed, 'take', subject, action, take)
+    mot = perform(shape, action, take, frames_per_seq, rng, fps, seed)
     return shape, forward_kinematics(shape, mot['xy'], mot['heading'], mot['angles']), rng  # rng goes on to the renderer
 
 def sequence_joints(subject:str, # subject name, e.g. 'S1'
-                    q:int, # sequence index
-                    frames_per_seq:int=200, seed:int=0, fps:float=25., # as in `make_synthetic`
+                    action:str, # one of `ACTIONS`
+                    take:int, # 1, 2, ...
+                    frames_per_seq:int=64, seed:int=0, fps:float=6.25, # as in `make_synthetic`
                    )->np.ndarray: # (T, 17, 3) float32 joints, world mm
-    "The 3D joints of sequence `q` of a subject, exactly as `make_synthetic` writes them, without rendering anything."
-    return _sequence_motion(subject, q, frames_per_seq, seed, fps)[1].astype(np.float32)
+    "The 3D joints of one take of a subject, exactly as `make_synthetic` writes them, without rendering anything."
+    return _take_motion(subject, action, take, frames_per_seq, seed, fps)[1].astype(np.float32)
 
-def _make_sequence(root:str, subject:str, q:int, p:dict):
-    "Render and write sequence `q` of a subject (run in a worker process)."
-    shape, J, rng = _sequence_motion(subject, q, p['frames_per_seq'], p['seed'], p['fps'])
+def _make_sequence(root:str, subject:str, name:str, action:str, take:int, p:dict):
+    "Render and write one take of a subject (run in a worker process)."
+    shape, J, rng = _take_motion(subject, action, take, p['frames_per_seq'], p['seed'], p['fps'])
     cams = make_cameras(p['size'], p['seed'], subject)
     bgs = [render_background(c, p['seed'], p['aa']) for c in cams]
-    with SequenceWriter(Path(root) / subject / f'seq{q:02d}', len(J), 4, p['size'], p['size'], 17, with_masks=True) as w:
+    with SequenceWriter(Path(root) / subject / name, len(J), 4, p['size'], p['size'], 17, with_masks=True) as w:
         render_sequence(J, shape, cams, bgs, rng, p['aa'], p['noise'], p['fps'], out=(w.frames, w.masks))
         w.joints3d[:] = J
         w.joints2d[:] = project_points(J[:, None], camera_matrix(*(np.stack([c[k] for c in cams]) for k in 'KRt'))[None])
@@ -460,20 +539,24 @@ def _splits(subjects:list)->dict: # Human3.6M's split of the generated subjects;
     return splits | ({'other': other} if other else {})
 
 def make_synthetic(out, # dataset directory to create (or reuse)
-                   frames_per_seq:int=200, # frames per sequence (25 fps)
-                   seqs_per_subject:int=4, # sequences per subject
+                   frames_per_seq:int=64, # frames per take
+                   actions:list=None, # subset of `ACTIONS` (default: all eleven)
+                   takes:int=2, # takes of each action
                    size:int=128, # image width and height, pixels
                    seed:int=0, # everything random derives from it
                    subjects:list=None, # subset of `SUBJECTS` (default: all seven)
                    aa:int=2, # supersampling factor of the renderer
                    noise:float=1., # sensor noise, grey levels
+                   fps:float=6.25, # frames per second
                    workers:int=None, # parallel processes, one sequence each at a time (default: one per CPU)
                    verbose:bool=False, # print progress
                   )->Path: # `out`
     "Write the synthetic multi-view dataset in the mvkp format, or reuse an identical existing one."
-    subjects = list(SUBJECTS if subjects is None else subjects)
-    params = dict(frames_per_seq=frames_per_seq, seqs_per_subject=seqs_per_subject, size=size, seed=seed,
-                  subjects=subjects, aa=aa, noise=noise, fps=25., version=VERSION)
+    subjects, plan = list(SUBJECTS if subjects is None else subjects), sequence_plan(actions, takes)
+    if not subjects or frames_per_seq < 1 or size < 16:
+        raise DataError(f'need subjects, frames_per_seq >= 1 and size >= 16 (got {subjects}, {frames_per_seq}, {size})')
+    params = dict(frames_per_seq=frames_per_seq, actions=[a for a in ACTIONS if a in {p[1] for p in plan}], takes=takes,
+                  size=size, seed=seed, subjects=subjects, aa=aa, noise=noise, fps=fps, version=VERSION)
     out = Path(out)
     if _reusable(out, params):
         if verbose: print(f'reusing {out}')
@@ -481,7 +564,7 @@ def make_synthetic(out, # dataset directory to create (or reuse)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{out.name}.', suffix='.tmp', dir=out.parent))
     try:
-        jobs = [(str(tmp), s, q, params) for s in subjects for q in range(seqs_per_subject)]
+        jobs = [(str(tmp), s, *p, params) for s in subjects for p in plan]
         t0, workers = time.time(), max(1, min(len(jobs), workers or os.cpu_count() or 1))
         for s in subjects: write_cameras(tmp / s, make_cameras(size, seed, s))
         if workers == 1: [_make_sequence(*j) for j in jobs]
@@ -489,27 +572,49 @@ def make_synthetic(out, # dataset directory to create (or reuse)
             with ProcessPoolExecutor(workers) as ex: list(ex.map(_make_sequence, *zip(*jobs)))
         for s in subjects: compute_backgrounds(tmp / s, n=50)
         write_meta(tmp, dict(joint_names=JOINT_NAMES, bones=BONES, root_joint=0, cameras=[f'c{v}' for v in range(4)],
-                             image_size=[size, size], units='mm', fps=25., source='synthetic', params=params,
-                             splits=_splits(subjects)))
+                             image_size=[size, size], units='mm', fps=fps, source='synthetic', params=params,
+                             splits=_splits(subjects), actions=params['actions'],
+                             sequences={s: {n: dict(action=a, take=k) for n, a, k in plan} for s in subjects}))
         if out.exists(): shutil.rmtree(out)
         os.rename(tmp, out)
     finally:
         if tmp.exists(): shutil.rmtree(tmp)
-    if verbose: print(f'wrote {out} ({len(subjects)} subjects x {seqs_per_subject} x {frames_per_seq} frames, {time.time() - t0:.1f} s)')
+    if verbose: print(f'wrote {out} ({len(subjects)} subjects x {len(plan)} takes x {frames_per_seq} frames, {time.time() - t0:.1f} s)')
     return out
+
+# %% ../nbs/00a_synthetic.ipynb #a3c0de06
+def forearm_width(root, # a synthetic dataset
+                  crop_size:int=64, # side of the encoder's crop, pixels
+                  every:int=8, # use every `every`-th frame
+                  margin:float=1.15, # crop side / the silhouette's larger side (`mvkp.crop.background_box`)
+                 )->np.ndarray: # (T', V, 2) widths of the left and right forearms in the crop, pixels
+    "Width of the forearms in the encoder's crop, measured on the frames of a synthetic dataset."
+    root, out = Path(root), []
+    meta = load_meta(root)
+    for s in meta['params']['subjects']:
+        r, c = body_shape(s, meta['params']['seed'])['radius']['forearm'], load_cameras(root / s)
+        for q in list_sequences(root / s):
+            J, b = open_npy(q / 'joints3d.npy')[::every], open_npy(q / 'boxes.npy')[::every]
+            mid = (J[:, [12, 15]] + J[:, [13, 16]]) / 2                               # (T, 2, 3) forearm midpoints
+            z = np.einsum('vj,tkj->tvk', c['R'][:, 2], mid) + c['t'][None, :, None, 2]  # (T, V, 2) depths
+            side = margin * np.maximum(b[..., 2] - b[..., 0], b[..., 3] - b[..., 1])   # (T, V) crop side in the frame
+            out.append(2 * r * c['K'][None, :, None, 0, 0] / z * crop_size / side[..., None])
+    return np.concatenate(out)
 
 # %% ../nbs/00a_synthetic.ipynb #8b261d75
 @call_parse
 def mvkp_synthetic(out:str='data/synthetic', # dataset directory
-         frames_per_seq:int=200, # frames per sequence (25 fps)
-         seqs_per_subject:int=4, # sequences per subject
+         frames_per_seq:int=64, # frames per take (6.25 fps)
+         actions:str=None, # comma-separated subset of the actions (default: all eleven)
+         takes:int=2, # takes of each action
          size:int=128, # image width and height
-         seed:int=0, # random seed
+         seed:int=0, # random seed: other people, other takes, the same protocol
          subjects:str=None, # comma-separated subset of S1,S5,S6,S7,S8,S9,S11
          workers:int=None, # parallel processes (default: one per CPU)
-         tiny:bool=False): # the small test preset (2 subjects x 1 sequence x 20 frames at 64 px)
+         tiny:bool=False): # the small test preset (2 subjects x 2 takes x 10 frames at 64 px); other sizes are ignored
     "Write (or reuse) the synthetic multi-view dataset."
-    kw = dict(frames_per_seq=frames_per_seq, seqs_per_subject=seqs_per_subject, size=size,
+    kw = dict(frames_per_seq=frames_per_seq, takes=takes, size=size, actions=actions.split(',') if actions else None,
               subjects=subjects.split(',') if subjects else None)
-    make_synthetic(out, **(TINY if tiny else kw), seed=seed, workers=workers, verbose=True)
+    try: make_synthetic(out, **(TINY if tiny else kw), seed=seed, workers=workers, verbose=True)
+    except DataError as e: raise SystemExit(f'mvkp.synthetic: {e}')
     print(json.dumps(validate_dataset(out)))

@@ -49,7 +49,7 @@ def test_make_synthetic_script_reuses(tiny):
 def test_synthetic_cli_subjects(tmp_path):
     out = tmp_path / 's'
     r = run('-m', 'mvkp.synthetic', '--out', str(out), '--subjects', 'S8,S11', '--frames_per_seq', '4',
-            '--seqs_per_subject', '2', '--size', '32', '--workers', '2')
+            '--actions', 'walking,greeting', '--takes', '1', '--size', '32', '--workers', '2')
     assert r.returncode == 0, r.stderr
     meta = json.loads((out / 'meta.json').read_text())
     assert meta['splits'] == {'train': [], 'val': ['S8'], 'test': ['S11']}
