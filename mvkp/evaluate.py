@@ -18,8 +18,8 @@ from .metrics import per_joint_error, mpjpe
 
 # %% auto #0
 __all__ = ['ARM_JOINTS', 'load_run', 'extract', 'probe_inputs', 'probe_scores', 'oracle_scores', 'split_labelled', 'holdout',
-           'body_axes', 'heading', 'turn_ratio', 'within_subject', 'heading_transfer', 'by_subject', 'evaluate_run',
-           'results_table', 'write_report', 'main']
+           'body_axes', 'heading', 'turn_ratio', 'within_subject', 'heading_transfer', 'sequence_actions', 'per_action',
+           'nearest_keypoint', 'by_subject', 'evaluate_run', 'results_table', 'write_report', 'main']
 
 # %% ../nbs/08a_evaluate.ipynb #b29aea20
 def load_run(run_dir:str|Path, # a folder written by `mvkp.train`
@@ -47,11 +47,11 @@ def load_run(run_dir:str|Path, # a folder written by `mvkp.train`
 def extract(model:MVKP, ds:MultiViewDataset, batch:int=32, workers:int=0, device='cpu') -> dict:
     "Run `model` over `ds`: 3D keypoints `X (T, N, 3)`, 2D keypoints `x2d (T, V, N, 2)` pixels, and the labels."
     model = model.to(device).eval()
-    res = {k: [] for k in ('X', 'x2d', 'joints3d', 'joints2d', 'subject_idx')}
+    res = {k: [] for k in ('X', 'x2d', 'joints3d', 'joints2d', 'subject_idx', 'seq_idx')}
     for b in DataLoader(ds, batch_size=batch, num_workers=workers):
         out = model({k: v.to(device) if torch.is_tensor(v) else v for k, v in b.items()})
         res['X'].append(out['X'].cpu()); res['x2d'].append(out['x2d'].cpu())
-        for k in ('joints3d', 'joints2d', 'subject_idx'): res[k].append(b[k])
+        for k in ('joints3d', 'joints2d', 'subject_idx', 'seq_idx'): res[k].append(b[k])
     return {k: torch.cat(v) for k, v in res.items()}
 
 # %% ../nbs/08a_evaluate.ipynb #a3233862
@@ -158,6 +158,36 @@ def heading_transfer(train:dict, # `extract`-like dict (`X`, `joints3d`) of the 
     W = min((solve(l) for l in lambdas), key=lambda W: err(W, val))
     return dict(labelled=err(W, val)) | {k: err(W, d) for k, d in others.items()}
 
+# %% ../nbs/08a_evaluate.ipynb #a3c0de22
+def sequence_actions(ds:MultiViewDataset, # the dataset an `extract` output came from
+                     meta:dict, # its `meta.json`
+                    ) -> list: # [[action of each sequence] for each subject of `ds`]
+    "The action of every sequence of `ds`: from `meta['sequences']`, else the sequence name without its take number."
+    seqs = meta.get('sequences', {})
+    def action(sub, name):
+        if name in seqs.get(sub, {}): return seqs[sub][name]['action']
+        head, _, tail = name.rpartition('_')
+        return head if head and tail.isdigit() else name
+    return [[action(sub, q['dir'].name) for q in sc['seqs']] for sub, sc in zip(ds.subjects, ds.scans)]
+
+def per_action(frame_err:dict, # {probe: (T,) error of each test frame}
+               d:dict, # `extract` output of the test frames (`subject_idx`, `seq_idx`)
+               actions:list, # `sequence_actions` of the test dataset
+              ) -> dict: # {action: {probe: mean error}}, actions in first-seen order
+    "Mean error of each probe on the frames of each action."
+    names = [actions[s][q] for s, q in zip(d['subject_idx'].tolist(), d['seq_idx'].tolist())]
+    out = {}
+    for a in dict.fromkeys(names):
+        m = torch.tensor([n == a for n in names])
+        out[a] = {k: float(v[m].mean()) for k, v in frame_err.items()}
+    return out
+
+def nearest_keypoint(X, # (T, N, 3) discovered 3D keypoints
+                     joints3d, # (T, J, 3) ground-truth joints, same frame and units
+                    ) -> torch.Tensor: # (J,) median over frames of the distance from each joint to its nearest keypoint
+    "Does some keypoint follow each joint? The median distance from the joint to the nearest keypoint."
+    return torch.cdist(joints3d.double(), X.double()).amin(-1).median(0).values.float()
+
 # %% ../nbs/08a_evaluate.ipynb #a86181ac
 def by_subject(d:dict, # `extract` output
                subjects:list, # the subject names its `subject_idx` indexes
@@ -206,7 +236,9 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                               per_subject={n: {k: float(v[e['test']['subject_idx'] == i].mean()) for k, v in frame_err.items()}
                                            for i, n in enumerate(test) if n in test_subs},
                               per_joint={k: dict(zip(names, per_joint_error(s['_pred'][k], s['_pred']['gt'], reduce=True).tolist()))
-                                         for k in ('linear', 'mlp')})
+                                         for k in ('linear', 'mlp')},
+                              per_action=per_action(frame_err, e['test'], sequence_actions(mk(test), meta)),
+                              nearest_kpt_mm=dict(zip(names, nearest_keypoint(e['test']['X'], e['test']['joints3d']).tolist())))
     if 'RHip' in names and 'LHip' in names:
         hips = (names.index('RHip'), names.index('LHip'))
         res['diagnostics']['turn_ratio'] = turn_ratio(e['train']['X'], e['train']['joints3d'], hips, meta.get('root_joint', 0))
@@ -255,6 +287,10 @@ def results_table(res:dict) -> str:
         if 'per_joint' in dg:
             worst = sorted(dg['per_joint']['linear'].items(), key=lambda kv: -kv[1])[:4]
             t += 'Largest per-joint errors (linear probe): ' + ', '.join(f'{n} {v:.0f}' for n, v in worst) + ' mm.\n'
+        if 'nearest_kpt_mm' in dg:
+            t += 'Distance from each joint to its nearest keypoint (median, mm): ' + ', '.join(f'{n} {v:.0f}' for n, v in dg['nearest_kpt_mm'].items()) + '.\n'
+        if 'per_action' in dg:
+            t += 'Per action, MPJPE linear / MLP: ' + ', '.join(f"{a} {r['linear']:.1f} / {r['mlp']:.1f}" for a, r in dg['per_action'].items()) + '.\n'
         if 'heading_deg' in dg:
             t += ('Heading from the keypoints (ridge fitted on the labelled subject), mean error in degrees (90: chance): '
                   + ', '.join(f"{n} {v:.0f}" for n, v in dg['heading_deg'].items()) + '.\n')
@@ -266,9 +302,11 @@ def write_report(out_dir:Path, res:dict, e:dict, s:dict, model:MVKP, test_ds:Mul
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     names = meta.get('joint_names', JOINT_NAMES); bones = meta.get('bones', BONES)
     pj = {k: np.array([res['diagnostics']['per_joint'][k][n] for n in names]) for k in ('linear', 'mlp')}
+    near = np.array([res['diagnostics']['nearest_kpt_mm'][n] for n in names])
     fig, ax = plt.subplots(figsize=(7, 2.6)); xs = np.arange(len(names))
-    ax.bar(xs - 0.2, pj['linear'], 0.4, label='linear'); ax.bar(xs + 0.2, pj['mlp'], 0.4, label='MLP')
-    ax.set_xticks(xs, names, rotation=60, fontsize=7); ax.set_ylabel('error (mm)'); ax.legend(); fig.tight_layout()
+    ax.bar(xs - 0.27, pj['linear'], 0.27, label='linear probe'); ax.bar(xs, pj['mlp'], 0.27, label='MLP probe')
+    ax.bar(xs + 0.27, near, 0.27, label='nearest keypoint (median)', color='grey')
+    ax.set_xticks(xs, names, rotation=60, fontsize=7); ax.set_ylabel('mm'); ax.legend(fontsize=6); fig.tight_layout()
     fig.savefig(out_dir / 'per_joint.png', dpi=90); plt.close(fig)
     i = len(test_ds) // 2; item = test_ds[i]
     x2d, X = e['test']['x2d'][i].numpy(), e['test']['X'][i].numpy()

@@ -62,6 +62,14 @@ def test_cli_run_then_evaluate(tiny, tmp_path):
     alt = json.loads((tmp_path / 'alt' / 'results.json').read_text())
     assert alt['info']['val'].startswith('holdout') and set(alt['baselines']) == {'mean_pose'}
     assert (tmp_path / 'alt' / 'report.md').exists()
+    other = make_synthetic(tmp_path / 'seed1', **TINY, seed=1)   # new people and new takes, the same protocol
+    r = run(['mvkp.evaluate', str(out), '--data', str(other), '--no-untrained', '--out', str(tmp_path / 'xseed')])
+    assert r.returncode == 0, r.stderr
+    x = json.loads((tmp_path / 'xseed' / 'results.json').read_text())
+    assert Path(x['info']['data']) == other and x['info']['labelled'] == ['S1'] and x['info']['test'] == ['S9']
+    assert x['baselines']['mean_pose'] != res['baselines']['mean_pose'], 'scored on the other dataset'
+    assert list(x['diagnostics']['per_action']) == TINY['actions'] and 'Per action' in r.stdout
+    assert (out / 'results.json').read_text() == before
 
 
 def _start(tiny, out, steps, ckpt_every):
