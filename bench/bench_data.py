@@ -2,10 +2,11 @@
 
 Usage: python bench/bench_data.py [--out DIR] [--quick]
 Writes bench/results_data.json and prints a table. It generates, with 2 worker processes, into a temporary
-directory (removed at the end): the *default* synthetic dataset (7 subjects x 4 sequences x 200 frames = 5,600
-frames, 128 px, about 1.5 GB) and a 10k-frame one (7 x 5 x 286 = 10,010 frames, about 2.6 GB), both measured in
-full. Loader numbers read the fresh default dataset, so its frames are in the page cache (a warm-cache
-measurement). `--quick`: 2 subjects x 1 x 100 frames only, 10k numbers extrapolated (a smoke test).
+directory (removed at the end): the *default* synthetic dataset (version 3: 7 subjects x 11 actions x 2 takes x 64
+frames = 9,856 frames, 128 px, about 2.6 GB), measured in full. Loader numbers read the fresh default dataset, so its
+frames are in the page cache (a warm-cache measurement); in the same run, a few demo-preset training steps
+(`bench_train.measure`) give what training consumes, and the table reports the loader's margin over it.
+`--quick`: 2 subjects x 2 actions x 1 take x 100 frames only, 10k numbers extrapolated (a smoke test).
 """
 import argparse, json, os, shutil, tempfile, time
 from pathlib import Path
@@ -16,6 +17,8 @@ from torch.utils.data import DataLoader
 
 from mvkp.data import MultiViewDataset
 from mvkp.synthetic import make_synthetic
+from mvkp.train import make_config
+from bench_train import measure   # bench/ is on sys.path when this file runs as a script
 
 
 def du(path: Path) -> int:
@@ -29,7 +32,7 @@ def bench_generation(out: Path, workers: int, **kw) -> dict:
     dt, cpu_s = time.perf_counter() - t0, cpu() - c0
     meta = json.loads((out / 'meta.json').read_text())
     p = meta['params']
-    frames = len(p['subjects']) * p['seqs_per_subject'] * p['frames_per_seq']
+    frames = len(p['subjects']) * len(p['actions']) * p['takes'] * p['frames_per_seq']
     size = du(out)
     return dict(frames=frames, views=4, image_size=p['size'], workers=workers, seconds=dt, cpu_seconds=cpu_s,
                 frames_per_s=frames / dt, views_per_s=4 * frames / dt, views_per_cpu_s=4 * frames / cpu_s, bytes=size, bytes_per_frame=size / frames,
@@ -63,17 +66,18 @@ def main():
     root = Path(args.out or tmp) / 'synthetic'
     if root.exists(): shutil.rmtree(root)
     try:
-        if args.quick: gen = [bench_generation(root, 2, subjects=['S1', 'S9'], seqs_per_subject=1, frames_per_seq=100)]
-        else:
-            gen = [bench_generation(root.with_name('10k'), 2, seqs_per_subject=5, frames_per_seq=286)]
-            shutil.rmtree(root.with_name('10k'))
-            gen.insert(0, bench_generation(root, 2))
+        if args.quick: gen = [bench_generation(root, 2, subjects=['S1', 'S9'], actions=['walking', 'greeting'], takes=1, frames_per_seq=100)]
+        else: gen = [bench_generation(root, 2)]
         nb = 60 if args.quick else 300
         loads = [bench_loader(root, w, app, nb) for app in (True, False) for w in (0, 2)]
+        torch.set_num_threads(os.cpu_count() or 1)   # training as `mvkp.train` runs it
+        cfg = make_config('demo')
+        train = measure(cfg, MultiViewDataset(root, 'train', seed=cfg.seed), 10 if args.quick else 40)['views_per_s']
+        torch.set_num_threads(1)
     finally:
         if tmp: shutil.rmtree(tmp, ignore_errors=True)
     res = dict(cpu_count=os.cpu_count(), loadavg_after=os.getloadavg(), torch=torch.__version__, numpy=np.__version__, quick=args.quick,
-               generation=gen, loader=loads)
+               generation=gen, loader=loads, train_views_per_s=train)
     out = Path(__file__).with_name('results_data.json')
     out.write_text(json.dumps(res, indent=1))
     for g in gen:
@@ -84,6 +88,8 @@ def main():
     print(f"{'loader':<28}{'workers':>8}{'views/s':>10}")
     for l in loads:
         print(f"{'batch 8, app_images=' + str(l['app_images']):<28}{l['num_workers']:>8}{l['views_per_s']:>10.0f}")
+    best = max(l['views_per_s'] for l in loads if l['app_images'])
+    print(f"training (demo preset) consumes {train:.0f} views/s: the loader with appearance images serves {best / train:.1f}x that")
     print(f'wrote {out}')
 
 
