@@ -173,7 +173,7 @@ def collapse_warning(step:int, logs:dict, after:int=1000, min_spread:float=0.01)
     "A message when, past step `after`, all keypoints of a batch sit in one point of the crop (a degenerate solution)."
     if step < after or logs.get('kp_spread', 1.) >= min_spread: return None
     return (f"warning: at step {step} all keypoints sit in one point (kp_spread {logs['kp_spread']:.4f} of the crop; "
-            f"healthy runs: > 0.1). The run has probably fallen into the degenerate solution described in the README "
+            f"healthy runs: > 0.1). The run has probably fallen into the degenerate solution described in nbs/12_findings.ipynb "
             f"(box on the floor, empty mask); the box prior (--w_box_bg 1, the default) prevented it in the runs measured, "
             f"and another --seed usually avoids it.")
 

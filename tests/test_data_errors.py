@@ -22,13 +22,13 @@ def tiny(tmp_path_factory):
 def test_validate_cli_ok(tiny):
     r = run('-m', 'mvkp.data', str(tiny), '--full')
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout) == dict(subjects=2, sequences=2, frames=40, views=4, image_size=[64, 64])
+    assert json.loads(r.stdout) == dict(subjects=2, sequences=4, frames=40, views=4, image_size=[64, 64])
 
 
 def test_validate_cli_reports_bad_file(tiny, tmp_path):
     bad = tmp_path / 'bad'
     subprocess.run(['cp', '-r', str(tiny), str(bad)], check=True)
-    np.save(bad / 'S9' / 'seq00' / 'joints2d.npy', np.zeros((20, 3, 17, 2), np.float32))  # 3 views instead of 4
+    np.save(bad / 'S9' / 'seq00' / 'joints2d.npy', np.zeros((10, 3, 17, 2), np.float32))  # 3 views instead of 4
     r = run('-m', 'mvkp.data', str(bad))
     assert r.returncode == 1
     assert 'S9/seq00/joints2d.npy' in r.stderr and 'V (cameras in cameras.json) is 3, expected 4' in r.stderr, r.stderr
