@@ -170,7 +170,7 @@ def action_tracks(action:str, # one of `ACTIONS`
                  {f'sh_{h}': 2.8, f'sab_{o}': 1.4, f'elb_{o}': .2},
                  dict(sab_l=.8, sab_r=.8, elb_l=1.9, elb_r=1.9, rho_l=.3, rho_r=.3, xin_l=1.3, xin_r=1.3),
                  {f'abd_{h}': .35, 'lean': -.12 if h == 'l' else .12, f'sab_{h}': 1.2, f'elb_{h}': 1.4, f'rho_{h}': np.pi / 2}]
-        order = _rng(0, 'posing', take).permutation(len(poses))
+        order = _rng(0, 'posing', take).permutation(len(poses))   # the script's order: every subject, every dataset seed
         for i, (t0, t1) in enumerate(_events(tt, rng, 1.9, 1.2)):
             _set_pose(a, _smooth_hold(tt, t0, t1, .4),
                       {n: v * (amp if n.startswith(('sab', 'sh')) else 1) for n, v in poses[order[i % len(poses)]].items()})
