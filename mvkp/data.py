@@ -4,7 +4,8 @@
 
 # %% ../nbs/00_data.ipynb #0d9b432b
 from __future__ import annotations
-import json, os, shutil, tempfile
+import argparse, json, os, shutil, sys, tempfile
+from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import torch
@@ -13,10 +14,10 @@ from fastcore.script import call_parse
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['JOINT_NAMES', 'BONES', 'FORMAT', 'META_KEYS', 'DataError', 'camera_matrix', 'project_points', 'look_at', 'write_json',
-           'save_npy', 'read_json', 'check_npy', 'write_meta', 'load_meta', 'write_cameras', 'load_cameras',
-           'boxes_from_masks', 'SequenceWriter', 'list_sequences', 'open_npy', 'compute_backgrounds',
-           'validate_dataset', 'MultiViewDataset', 'mvkp_validate']
+__all__ = ['JOINT_NAMES', 'BONES', 'FORMAT', 'META_KEYS', 'EXPECTED_ERRORS', 'DataError', 'camera_matrix', 'project_points',
+           'look_at', 'write_json', 'save_npy', 'read_json', 'check_npy', 'write_meta', 'load_meta', 'write_cameras',
+           'load_cameras', 'boxes_from_masks', 'SequenceWriter', 'list_sequences', 'open_npy', 'compute_backgrounds',
+           'validate_dataset', 'MultiViewDataset', 'error_line', 'cli_errors', 'ArgParser', 'mvkp_validate']
 
 # %% ../nbs/00_data.ipynb #e29fc696
 JOINT_NAMES = ['Hip', 'RHip', 'RKnee', 'RFoot', 'LHip', 'LKnee', 'LFoot', 'Spine', 'Thorax', 'Neck/Nose', 'Head',
@@ -407,6 +408,27 @@ def all_joints3d(self:MultiViewDataset)->np.ndarray: # (N, J, 3) float32 world m
     "The 3D joints of every item, read from the label files only."
     return np.concatenate([np.asarray(self._arr(s, q, 'joints3d'))[self.index[(self.index[:, 0] == s) & (self.index[:, 1] == q), 2]]
                            for s, sc in enumerate(self.scans) for q in range(len(sc['seqs']))])
+
+# %% ../nbs/00_data.ipynb #6716df00
+EXPECTED_ERRORS = (DataError, ValueError, LookupError, OSError)   # a user's mistake: the message alone says what to fix
+
+def error_line(e:BaseException)->str:
+    "An exception as one line: its message (newlines folded); the type and how to see the traceback for unexpected ones."
+    msg = e.args[0] if isinstance(e, KeyError) and e.args else e          # a KeyError's message without its quotes
+    msg = ' '.join(str(msg).split()) or type(e).__name__
+    return msg if isinstance(e, EXPECTED_ERRORS) else f'{type(e).__name__}: {msg} (MVKP_DEBUG=1 shows the traceback)'
+
+@contextmanager
+def cli_errors(prog:str): # the command, e.g. 'python -m mvkp.train'
+    "Around a command's work: an exception ends it with `PROG: error: MESSAGE` (one line, exit status 1); `MVKP_DEBUG=1` re-raises it."
+    try: yield
+    except Exception as e:
+        if os.environ.get('MVKP_DEBUG', '') not in ('', '0'): raise
+        sys.exit(f'{prog}: error: {error_line(e)}')
+
+class ArgParser(argparse.ArgumentParser):
+    "An `argparse.ArgumentParser` whose errors are one line, `PROG: error: MESSAGE (--help lists the options)`, exit status 2."
+    def error(self, message): self.exit(2, f'{self.prog}: error: {message} (--help lists the options)\n')
 
 # %% ../nbs/00_data.ipynb #4f5b88b1
 @call_parse

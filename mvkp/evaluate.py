@@ -11,35 +11,55 @@ import torch
 from torch.utils.data import DataLoader
 
 from .model import Config, MVKP, config_from_saved
-from .data import MultiViewDataset, load_meta, JOINT_NAMES, BONES
+from .data import MultiViewDataset, load_meta, read_json, JOINT_NAMES, BONES, ArgParser, cli_errors, error_line
 from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_probe, evaluate_probe,
                         mean_pose_baseline, eval_2d, DEFAULT_LAMBDAS, _feature_stats, _features)
 from .metrics import per_joint_error, mpjpe
 
 # %% auto #0
-__all__ = ['ARM_JOINTS', 'load_run', 'extract', 'probe_inputs', 'probe_scores', 'oracle_scores', 'split_labelled', 'holdout',
-           'body_axes', 'heading', 'turn_ratio', 'within_subject', 'heading_transfer', 'sequence_actions', 'per_action',
-           'nearest_keypoint', 'by_subject', 'evaluate_run', 'results_table', 'write_report', 'main']
+__all__ = ['CHECKPOINTS', 'ARM_JOINTS', 'load_weights', 'load_run', 'extract', 'probe_inputs', 'probe_scores', 'oracle_scores',
+           'split_labelled', 'holdout', 'body_axes', 'heading', 'turn_ratio', 'within_subject', 'heading_transfer',
+           'sequence_actions', 'per_action', 'nearest_keypoint', 'stages', 'by_subject', 'evaluate_run',
+           'results_table', 'write_report', 'main']
 
 # %% ../nbs/08a_evaluate.ipynb #b29aea20
+CHECKPOINTS = ('last.pt', 'model.pt')   # newest first: last.pt is written at every checkpoint and at the end, model.pt when a schedule finishes
+
+def load_weights(model:MVKP, # built from the run's config.json
+                 run_dir:Path, # the run folder
+                ) -> str: # which checkpoint was loaded, e.g. 'runs/demo/last.pt (step 500 of 9000: the run has not finished)'
+    "Load the newest checkpoint of `run_dir` that reads and fits `model`; a warning names each one skipped."
+    skipped = []
+    for name in CHECKPOINTS:
+        p = Path(run_dir) / name
+        if not p.exists(): continue
+        try: st = torch.load(p, map_location='cpu', weights_only=False)
+        except Exception as e: skipped.append(f'{p}: unreadable checkpoint ({error_line(e)})'); continue
+        full = isinstance(st, dict) and 'model' in st and 'opt' in st               # last.pt: model, optimizer, step, ...
+        try: model.load_state_dict(st['model'] if full else st)
+        except Exception as e: skipped.append(f"{p}: does not fit the run's config.json ({error_line(e)[:160]})"); continue
+        for s in skipped: print(f'warning: {s}; using {p.name}', file=sys.stderr)
+        if not full: return f'{p} (final weights)'
+        done = st['step'] >= model.cfg.steps
+        return f"{p} (step {st['step']} of {model.cfg.steps}{'' if done else ': the run has not finished'})"
+    if skipped: raise ValueError('; '.join(skipped))
+    raise FileNotFoundError(f'{run_dir}: no last.pt or model.pt to evaluate')
+
 def load_run(run_dir:str|Path, # a folder written by `mvkp.train`
              untrained:bool=False, # return the freshly initialised network (same config and seed) instead
+             verbose:bool=True, # say which checkpoint was loaded (on stderr)
              ) -> tuple:  # (Config, MVKP in eval mode, dataset path)
-    "The config, model and dataset path of a training run."
+    "The config, model (newest consistent checkpoint: `load_weights`) and dataset path of a training run."
     run_dir = Path(run_dir)
     cfg_path = run_dir / 'config.json'
     if not cfg_path.exists(): raise FileNotFoundError(f'{cfg_path}: not a run folder (no config.json)')
-    d = json.loads(cfg_path.read_text()); data = d.pop('data', None)
+    d = read_json(cfg_path); data = d.pop('data', None)
     cfg = config_from_saved(d)
     torch.manual_seed(cfg.seed)
     model = MVKP(cfg)
     if not untrained:
-        for name in ('model.pt', 'last.pt'):
-            p = run_dir / name
-            if p.exists():
-                st = torch.load(p, map_location='cpu', weights_only=False)
-                model.load_state_dict(st['model'] if 'model' in st and 'opt' in st else st); break
-        else: raise FileNotFoundError(f'{run_dir}: no model.pt or last.pt to evaluate')
+        which = load_weights(model, run_dir)
+        if verbose: print(f'checkpoint: {which}', file=sys.stderr)
     return cfg, model.eval(), data
 
 # %% ../nbs/08a_evaluate.ipynb #9e2958a7
@@ -189,6 +209,19 @@ def nearest_keypoint(X, # (T, N, 3) discovered 3D keypoints
     return torch.cdist(joints3d.double(), X.double()).amin(-1).median(0).values.float()
 
 # %% ../nbs/08a_evaluate.ipynb #a86181ac
+def stages(names:list, # the stages, in order
+           progress:bool=True, # False: no bar
+           desc:str='evaluate'):
+    "A progress bar over named stages: call the returned function with each stage's name as it starts, and None at the end."
+    from tqdm.auto import tqdm
+    bar, started = tqdm(total=len(names), desc=desc, disable=not progress, dynamic_ncols=True), [False]
+    def at(name:str|None):
+        if started[0]: bar.update(1)
+        started[0] = True
+        if name is None: bar.close()
+        else: bar.set_postfix_str(name)
+    return at
+
 def by_subject(d:dict, # `extract` output
                subjects:list, # the subject names its `subject_idx` indexes
               ) -> dict: # {name: the frames of that subject}, subjects with frames only
@@ -205,10 +238,13 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                  oracle:bool=True, # also score the probes on ground-truth joints (all; all but the arms)
                  device:str='cpu', report:bool=True,
                  out:str|Path|None=None, # folder for results.json, report.md and figures (default: `run_dir`)
+                 progress:bool=True, # a progress bar over the stages (keypoints, probes, diagnostics, baselines, report)
                 ) -> dict:
     "Evaluate a run; writes `results.json` (and `report.md` with figures) into `out` (default: `run_dir`)."
     run_dir = Path(run_dir); out = Path(out) if out is not None else run_dir
     cfg, model, data0 = load_run(run_dir)
+    stage = stages(['keypoints', 'probes', 'diagnostics'] + ['ceiling (probes on true joints)'] * oracle
+                   + ['untrained network: keypoints', 'untrained network: probes'] * untrained + ['report'] * report, progress)
     data = Path(data or data0)
     meta = load_meta(data)
     lab, val, test = split_labelled(meta, labelled, val)
@@ -220,7 +256,8 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
     fit_sets = lambda e: (e['train'], e['val']) if e['val'] is not None else holdout(e['train'])   # (probe fit, probe validation)
     def score(e):
         return probe_scores(*fit_sets(e), e['test'], meta['image_size'], mlp_kw, meta.get('root_joint', 0))
-    e = ex(model); s = score(e)
+    stage('keypoints'); e = ex(model)
+    stage('probes'); s = score(e)
     Ytr, Yte = root_relative(e['train']['joints3d']), root_relative(e['test']['joints3d'])
     res = dict(probe=dict(linear={k: s['linear'][k] for k in ('mpjpe', 'n_mpjpe', 'p_mpjpe')},
                           mlp=s['mlp']),
@@ -229,6 +266,7 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                info=dict(run=str(run_dir), data=str(data), labelled=lab, val=val or 'holdout 20% of labelled',
                          test=test, frames=dict(train=len(e['train']['X']), test=len(e['test']['X'])),
                          n_kpts=cfg.n_kpts, views=views or list(range(len(meta['cameras']))), linear_lambda=s['linear']['lam']))
+    stage('diagnostics')
     names = meta.get('joint_names', JOINT_NAMES)
     test_subs = by_subject(e['test'], test)
     frame_err = {k: mpjpe(s['_pred'][k], s['_pred']['gt'], reduce=False) for k in ('linear', 'mlp')}   # (T,) per test frame
@@ -245,13 +283,14 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
         others = (by_subject(e['val'], val) if e['val'] is not None else {}) | test_subs
         res['diagnostics']['heading_deg'] = heading_transfer(e['train'], others, hips)
     if oracle:
+        stage('ceiling (probes on true joints)')
         ok = lambda js: oracle_scores(*fit_sets(e), e['test'], mlp_kw, meta.get('root_joint', 0), js)
         res['baselines']['gt_joints'] = ok(None)
         if all(n in names for n in ARM_JOINTS):
             res['baselines']['gt_no_arms'] = ok([j for j, n in enumerate(names) if n not in ARM_JOINTS])
     if untrained:
-        _, m0, _ = load_run(run_dir, untrained=True)
-        s0 = score(ex(m0))
+        stage('untrained network: keypoints'); _, m0, _ = load_run(run_dir, untrained=True); e0 = ex(m0)
+        stage('untrained network: probes'); s0 = score(e0)
         res['baselines']['untrained'] = dict(linear={k: s0['linear'][k] for k in ('mpjpe', 'n_mpjpe', 'p_mpjpe')},
                                              mlp=s0['mlp'], linear_2d_pct=s0['linear_2d_pct'])
     res['info']['seconds'] = round(time.time() - t0, 1)
@@ -260,7 +299,8 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
     old = json.loads(path.read_text()) if path.exists() else {}
     full = {k: v for k, v in old.items() if k not in res} | res
     tmp = out / 'results.json.tmp'; tmp.write_text(json.dumps(full, indent=1)); os.replace(tmp, path)
-    if report: write_report(out, res, e, s, model, mk(test), meta)
+    if report: stage('report'); write_report(out, res, e, s, model, mk(test), meta)
+    stage(None)
     return res
 
 # %% ../nbs/08a_evaluate.ipynb #650db151
@@ -329,8 +369,7 @@ def write_report(out_dir:Path, res:dict, e:dict, s:dict, model:MVKP, test_ds:Mul
 # %% ../nbs/08a_evaluate.ipynb #6d8c5971
 def main(argv=None):
     "Entry point of `python -m mvkp.evaluate RUN_DIR`."
-    import argparse
-    p = argparse.ArgumentParser(prog='python -m mvkp.evaluate', description='Probe evaluation of a training run.')
+    p = ArgParser(prog='python -m mvkp.evaluate', description='Probe evaluation of a training run.')
     p.add_argument('run_dir'); p.add_argument('--data', default=None, help='dataset (default: the run\'s)')
     p.add_argument('--labelled', default=None, help='comma-separated labelled subjects (default: first training subject)')
     p.add_argument('--val', default=None, help="probes' validation: comma-separated subjects, or 'holdout' (last 20%% of the "
@@ -342,11 +381,15 @@ def main(argv=None):
                    'use it for other protocols (--labelled, --val) to keep the run\'s own results')
     p.add_argument('--device', default='cpu')
     a = p.parse_args(argv)
+    if a.every < 1: p.error(f'argument --every: expected an integer >= 1, got {a.every}')
     val = a.val if a.val in (None, 'holdout') else a.val.split(',')
     res = evaluate_run(a.run_dir, a.data, a.labelled.split(',') if a.labelled else None, val, a.every,
                        untrained=not a.no_untrained, oracle=not a.no_oracle, device=a.device, out=a.out)
     print(results_table(res))
+    out = Path(a.out or a.run_dir)
+    print(f"Wrote {out}/: results.json, report.md, per_joint.png, views.png, skeleton3d.png ({res['info']['seconds']:.0f} s)")
     return res
 
 # %% ../nbs/08a_evaluate.ipynb #e9cb4cfa
-if __name__ == '__main__' and '__file__' in globals(): main()   # `python -m mvkp.evaluate RUN_DIR`, not in a notebook
+if __name__ == '__main__' and '__file__' in globals():   # `python -m mvkp.evaluate RUN_DIR`, not in a notebook
+    with cli_errors('python -m mvkp.evaluate'): main()

@@ -4,7 +4,8 @@
 
 # %% ../nbs/06_model.ipynb #30b95abc
 from __future__ import annotations
-import math
+import math, numbers
+import numpy as np
 from dataclasses import dataclass, field, asdict, fields
 import torch
 import torch.nn as nn
@@ -19,9 +20,9 @@ from .masks import render_mask, knn_edges, limb_map
 from .losses import reconst_loss, mask_loss, coverage_loss, centering_loss, total_loss, make_perceptual
 
 # %% auto #0
-__all__ = ['LEGACY_DEFAULTS', 'GRAPH_SCALE', 'Config', 'config_from_saved', 'conv_block', 'AppearanceEncoder', 'Decoder',
-           'LimbGraph', 'to_float', 'full_precision', 'fold', 'unfold', 'MVKP', 'keypoints_3d', 'decode',
-           'model_forward', 'compute_losses']
+__all__ = ['CHOICES', 'RULES', 'LEGACY_DEFAULTS', 'GRAPH_SCALE', 'Config', 'ConfigError', 'check_config', 'config_from_saved',
+           'conv_block', 'AppearanceEncoder', 'Decoder', 'LimbGraph', 'to_float', 'full_precision', 'fold', 'unfold',
+           'MVKP', 'keypoints_3d', 'decode', 'model_forward', 'compute_losses']
 
 # %% ../nbs/06_model.ipynb #2f80748e
 @dataclass
@@ -89,18 +90,87 @@ class Config:
     max_bad_steps: int = 20   # consecutive non-finite losses before stopping
 
     def update(self, **kw):
-        "Set fields from `kw`, converting strings to each field's type; unknown names raise."
+        "Set fields from `kw`, converting strings to each field's type (`ConfigError` on a bad value); unknown names raise."
         names = {f.name: f for f in fields(self)}
         for k, v in kw.items():
             if k not in names: raise KeyError(f'unknown config option {k!r}; valid: {sorted(names)}')
-            setattr(self, k, _convert(v, type(getattr(self, k))))
+            try: setattr(self, k, _convert(v, type(names[k].default)))
+            except ValueError as e: raise ConfigError(k, v, str(e)) from None
         return self
 
-def _convert(v, typ):
-    if not isinstance(v, str): return tuple(v) if typ is tuple else typ(v)
-    if typ is bool: return v.lower() in ('1', 'true', 'yes', 'y', 'on')
-    if typ is tuple: return tuple(int(x) for x in v.replace(',', ' ').split())
-    return typ(v)
+    def check(self):
+        "Check every field's type and range and the relations between fields (`check_config`); returns `self`."
+        check_config(self); return self
+
+class ConfigError(ValueError):
+    "A bad `Config` value: names the field, its value and what is expected."
+    def __init__(self, name:str, value, expected:str):
+        self.name, self.value, self.expected = name, value, expected
+        super().__init__(f'{name}={value!r}: expected {expected}')
+    def option(self) -> str: # the same, as the command-line option: `--n_kpts abc: expected an integer`
+        v = ','.join(map(str, self.value)) if isinstance(self.value, (tuple, list)) else self.value if self.value != '' else "''"
+        return f'--{self.name} {v}: expected {self.expected}'
+
+_KIND = {bool: 'true or false', int: 'an integer', float: 'a number', tuple: 'comma-separated integers, e.g. 0,2', str: 'a string'}
+
+def _parse(s:str, typ): # a command-line string as `typ`
+    if typ is bool:
+        if s.lower() in ('1', 'true', 'yes', 'y', 'on'): return True
+        if s.lower() in ('0', 'false', 'no', 'n', 'off'): return False
+        raise ValueError(s)
+    if typ is tuple: return tuple(int(x) for x in s.replace(',', ' ').split())
+    return typ(s)
+
+def _convert(v, typ): # `v` (a string from the command line; else a value from Python or config.json) as `typ`
+    "`v` as a field of type `typ`: strings are parsed strictly, other values must already be of that kind; ValueError otherwise."
+    real = isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+    try:
+        if isinstance(v, str): return v if typ is str else _parse(v.strip(), typ)
+        if typ is bool and (isinstance(v, (bool, np.bool_)) or (real and v in (0, 1))): return bool(v)
+        if typ is int and real and float(v).is_integer(): return int(v)
+        if typ is float and real: return float(v)
+        if typ is tuple and isinstance(v, (list, tuple)): return tuple(_convert(x, int) for x in v)
+    except ValueError: pass
+    raise ValueError(_KIND[typ])
+
+# %% ../nbs/06_model.ipynb #82be2a4c
+_min = lambda lo: (lambda v: v >= lo, f'>= {lo}')
+_pos = (lambda v: v > 0, '> 0')
+CHOICES = dict(det_resize=('area', 'bilinear'), app_mode=('spatial', 'vector'), perceptual=('none', 'random', 'imagenet'),
+               device=('auto', 'cpu', 'cuda'))
+RULES = dict(  # field: (test, what is expected); fields not listed: any value of their type
+    n_kpts=_min(1), crop_size=(lambda v: v >= 8 and v % 4 == 0, 'a multiple of 4, at least 8 (the heatmaps are at crop_size / 4)'),
+    width=_min(1), det_width=_min(1), det_size=(lambda v: v >= 16 and v % 16 == 0, 'a multiple of 16 (the detector halves it 4 times)'),
+    s_min=_pos, app_size=_min(1), app_dim=_min(1), dec_blocks=_min(1), sigma_dec=_pos, kp_jitter=_min(0), sigma_mask=_pos,
+    mask_res=_min(1), mask_edges=_min(0), graph_edges=_min(0), graph_tau=_pos, heat_bound=_min(0),
+    rec_scale=_min(0), w_frame=_min(0), w_crop=_min(0), beta=_min(0), gamma=_min(0), w_phi=_min(0), w_M=_min(0), delta=_min(0),
+    eta=_min(0), w_scale=_min(0), s_target=_pos, w_box_bg=_min(0), box_bg_thresh=_pos,
+    lr=_pos, weight_decay=_min(0), steps=_min(1), batch_frames=_min(1), warmup=_min(0), grad_clip=_pos, seed=_min(0),
+    workers=_min(0), log_every=_min(1), fig_every=_min(0), ckpt_every=_min(1), max_bad_steps=_min(1))
+
+def _relations(c:Config): # [(field, expected)] that fail
+    bad = []
+    if c.s_max <= c.s_min: bad.append(('s_max', f'> s_min = {c.s_min}'))
+    if c.app_mode == 'spatial' and c.app_size * 2 != c.crop_size:
+        bad.append(('app_size', f'crop_size / 2 = {c.crop_size / 2:g} with app_mode spatial (the appearance map is at crop_size / 4, like the heatmaps)'))
+    if c.mask_edges >= c.n_kpts: bad.append(('mask_edges', f'fewer than n_kpts = {c.n_kpts}'))
+    if c.graph_edges and c.n_kpts < 2: bad.append(('graph_edges', 'n_kpts >= 2 to draw limbs'))
+    if len(set(c.views)) != len(c.views) or any(v < 0 for v in c.views): bad.append(('views', 'distinct view indices >= 0'))
+    if c.perceptual == 'imagenet' and c.beta > 0 and not c.resnet_weights:
+        bad.append(('resnet_weights', "a torchvision resnet18 .pth file with perceptual 'imagenet'"))
+    return bad
+
+def check_config(c:Config):
+    "Raise `ConfigError` for the first bad field of `c`: type, finite number, choice, range (`RULES`), then relations."
+    for f in fields(c):
+        v, typ = getattr(c, f.name), type(f.default)
+        if not (isinstance(v, typ) and not (typ is int and isinstance(v, bool))) and not (typ is float and isinstance(v, int)):
+            raise ConfigError(f.name, v, _KIND[typ])
+        if typ is float and not math.isfinite(v): raise ConfigError(f.name, v, 'a finite number')
+        if f.name in CHOICES and v not in CHOICES[f.name]: raise ConfigError(f.name, v, f"one of {', '.join(CHOICES[f.name])}")
+        test, expected = RULES.get(f.name, (lambda v: True, ''))
+        if not test(v): raise ConfigError(f.name, v, expected)
+    for name, expected in _relations(c): raise ConfigError(name, getattr(c, name), expected)
 
 # %% ../nbs/06_model.ipynb #1b73362e
 LEGACY_DEFAULTS = dict(heat_bound=0., aug_colour=False, det_resize='bilinear', cpu_amp=False, w_box_bg=0., kp_jitter=0.)   # behaviour of runs saved before these fields existed

@@ -12,7 +12,7 @@ from scipy.ndimage import gaussian_filter1d
 from fastcore.script import call_parse
 from .data import (JOINT_NAMES, BONES, DataError, SequenceWriter, write_meta, write_cameras, load_meta,
                        compute_backgrounds, camera_matrix, project_points, look_at, validate_dataset, load_cameras,
-                       list_sequences, open_npy)
+                       list_sequences, open_npy, cli_errors)
 
 # %% auto #0
 __all__ = ['SUBJECTS', 'SPLITS', 'SKIN', 'HAIR', 'ANGLES', 'ACTIONS', 'BASE_POSE', 'PARTS', 'PART_COLOUR', 'LIGHT', 'STRIPE',
@@ -549,7 +549,7 @@ def make_synthetic(out, # dataset directory to create (or reuse)
                    noise:float=1., # sensor noise, grey levels
                    fps:float=6.25, # frames per second
                    workers:int=None, # parallel processes, one sequence each at a time (default: one per CPU)
-                   verbose:bool=False, # print progress
+                   verbose:bool=False, # say what is made and show a progress bar
                   )->Path: # `out`
     "Write the synthetic multi-view dataset in the mvkp format, or reuse an identical existing one."
     subjects, plan = list(SUBJECTS if subjects is None else subjects), sequence_plan(actions, takes)
@@ -567,9 +567,15 @@ def make_synthetic(out, # dataset directory to create (or reuse)
         jobs = [(str(tmp), s, *p, params) for s in subjects for p in plan]
         t0, workers = time.time(), max(1, min(len(jobs), workers or os.cpu_count() or 1))
         for s in subjects: write_cameras(tmp / s, make_cameras(size, seed, s))
-        if workers == 1: [_make_sequence(*j) for j in jobs]
-        else:
-            with ProcessPoolExecutor(workers) as ex: list(ex.map(_make_sequence, *zip(*jobs)))
+        if verbose: print(f'making {out}: {len(subjects)} subjects x {len(plan)} takes x {frames_per_seq} frames at {size} px '
+                          '(once: it is reused afterwards)', flush=True)
+        from tqdm.auto import tqdm
+        with tqdm(total=len(jobs), desc='sequences', disable=not verbose, dynamic_ncols=True) as bar:
+            if workers == 1:
+                for j in jobs: _make_sequence(*j); bar.update()
+            else:
+                with ProcessPoolExecutor(workers) as ex:
+                    for _ in ex.map(_make_sequence, *zip(*jobs)): bar.update()
         for s in subjects: compute_backgrounds(tmp / s, n=50)
         write_meta(tmp, dict(joint_names=JOINT_NAMES, bones=BONES, root_joint=0, cameras=[f'c{v}' for v in range(4)],
                              image_size=[size, size], units='mm', fps=fps, source='synthetic', params=params,
@@ -602,19 +608,35 @@ def forearm_width(root, # a synthetic dataset
     return np.concatenate(out)
 
 # %% ../nbs/00a_synthetic.ipynb #8b261d75
+def _cli_plan(subjects:str|None, actions:str|None, tiny:bool, **sizes)->dict: # `make_synthetic` options of the command line
+    "Check the options of `python -m mvkp.synthetic` (`ValueError` naming the option); the sizes not given take their defaults."
+    given = [f'--{k}' for k, v in sizes.items() if v is not None] + ['--subjects'] * bool(subjects) + ['--actions'] * bool(actions)
+    if tiny and given: raise ValueError(f"--tiny fixes subjects, actions, takes, frames_per_seq and size: drop {', '.join(given)}")
+    if tiny: return dict(TINY)
+    subs = subjects.split(',') if subjects else None
+    bad = [s for s in subs or [] if s not in SUBJECTS]
+    if bad: raise ValueError(f"--subjects: unknown {','.join(bad)}; choose from {','.join(SUBJECTS)}")
+    acts = actions.split(',') if actions else None
+    bad = [a for a in acts or [] if a not in ACTIONS]
+    if bad: raise ValueError(f"--actions: unknown {','.join(bad)}; choose from {','.join(ACTIONS)}")
+    kw = dict(frames_per_seq=64, takes=2, size=128) | {k: v for k, v in sizes.items() if v is not None}
+    for k, lo in dict(frames_per_seq=1, takes=1, size=16).items():
+        if kw[k] < lo: raise ValueError(f'--{k} {kw[k]}: expected an integer >= {lo}')
+    return kw | dict(subjects=subs, actions=acts)
+
 @call_parse
 def mvkp_synthetic(out:str='data/synthetic', # dataset directory
-         frames_per_seq:int=64, # frames per take (6.25 fps)
+         frames_per_seq:int=None, # frames per take, 6.25 fps (default: 64)
          actions:str=None, # comma-separated subset of the actions (default: all eleven)
-         takes:int=2, # takes of each action
-         size:int=128, # image width and height
+         takes:int=None, # takes of each action (default: 2)
+         size:int=None, # image width and height (default: 128)
          seed:int=0, # random seed: other people, other takes, the same protocol
          subjects:str=None, # comma-separated subset of S1,S5,S6,S7,S8,S9,S11
          workers:int=None, # parallel processes (default: one per CPU)
-         tiny:bool=False): # the small test preset (2 subjects x 2 takes x 10 frames at 64 px); other sizes are ignored
+         tiny:bool=False): # the small test preset (2 subjects x 2 takes x 10 frames at 64 px; no size options with it)
     "Write (or reuse) the synthetic multi-view dataset."
-    kw = dict(frames_per_seq=frames_per_seq, takes=takes, size=size, actions=actions.split(',') if actions else None,
-              subjects=subjects.split(',') if subjects else None)
-    try: make_synthetic(out, **(TINY if tiny else kw), seed=seed, workers=workers, verbose=True)
-    except DataError as e: raise SystemExit(f'mvkp.synthetic: {e}')
-    print(json.dumps(validate_dataset(out)))
+    with cli_errors('python -m mvkp.synthetic'):
+        kw = _cli_plan(subjects, actions, tiny, frames_per_seq=frames_per_seq, takes=takes, size=size)
+        if workers is not None and workers < 1: raise ValueError(f'--workers {workers}: expected an integer >= 1')
+        make_synthetic(out, **kw, seed=seed, workers=workers, verbose=True)
+        print(json.dumps(validate_dataset(out)))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_train.ipynb #e42fe463
 from __future__ import annotations
-import os, sys, json, time, math, signal, re, inspect, argparse, csv, tempfile, hashlib
+import os, sys, json, time, math, signal, re, inspect, argparse, csv, tempfile, hashlib, shutil
 from contextlib import nullcontext
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -15,14 +15,15 @@ import torch.nn.functional as F
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Sampler
 
-from .model import Config, MVKP, compute_losses
-from .data import MultiViewDataset, load_meta, DataError
+from .model import Config, ConfigError, MVKP, compute_losses, config_from_saved, LEGACY_DEFAULTS
+from .data import MultiViewDataset, load_meta, read_json, DataError, ArgParser, cli_errors, error_line
 from .synthetic import make_synthetic
 
 # %% auto #0
-__all__ = ['PRESETS', 'LOG_FIELDS', 'make_config', 'config_help', 'parse_args', 'default_data', 'StepSampler', 'atomic_save',
-           'load_checkpoint', 'plot_step', 'setup_distributed', 'lr_at', 'cpu_has_bf16', 'amp_context', 'to_device',
-           'collapse_warning', 'train', 'main']
+__all__ = ['PRESETS', 'PROG', 'RUN_FILES', 'LOG_FIELDS', 'make_config', 'config_help', 'config_groups', 'parse_args',
+           'default_data', 'StepSampler', 'atomic_save', 'load_checkpoint', 'check_out', 'clear_run', 'resume_config',
+           'resume_note', 'plot_step', 'setup_distributed', 'lr_at', 'cpu_has_bf16', 'amp_context', 'to_device',
+           'collapse_warning', 'atomic_json', 'train', 'run_summary', 'main']
 
 # %% ../nbs/07_train.ipynb #6d7c5086
 PRESETS = {
@@ -35,39 +36,63 @@ PRESETS = {
 
 def make_config(preset:str='demo', # one of PRESETS
                 **overrides) -> Config:
-    "The preset's `Config` with `overrides` applied (strings are converted to each field's type)."
+    "The preset's `Config` with `overrides` applied (strings are converted to each field's type), checked (`Config.check`)."
     if preset not in PRESETS: raise KeyError(f'unknown preset {preset!r}; choose from {list(PRESETS)}')
-    return Config().update(**PRESETS[preset]).update(**overrides)
+    return Config().update(**PRESETS[preset]).update(**overrides).check()
 
 # %% ../nbs/07_train.ipynb #2b6b52f5
+PROG = 'python -m mvkp.train'
+
 def config_help() -> dict:
     "Field name -> the comment next to it in `Config`'s source (used as `--help` text)."
     src = inspect.getsource(Config)
     return {m.group(1): m.group(2).strip() for m in re.finditer(r'^\s+(\w+): [\w.]+ = [^#\n]*#\s*(.*)$', src, re.M)}
 
+def config_groups() -> dict:
+    "Section -> its field names, from the `# --- model` / `losses` / `optimisation` / `engineering` lines of `Config`'s source."
+    groups, cur = {}, None
+    for line in inspect.getsource(Config).splitlines():
+        if m := re.match(r'\s+# --- (\w+)', line): cur = groups.setdefault(m.group(1), [])
+        elif (m := re.match(r'\s+(\w+): [\w.]+ = ', line)) and cur is not None: cur.append(m.group(1))
+    return groups
+
+def _shown(v) -> str: # a config value as `--help` shows it
+    if isinstance(v, tuple): return ','.join(map(str, v)) or '()'
+    return "''" if v == '' else str(v)
+
 def parse_args(argv=None):
-    "Parse `python -m mvkp.train` arguments into `(args, overrides)`."
-    p = argparse.ArgumentParser(prog='python -m mvkp.train', description='Train the multi-view keypoint model.',
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument('--preset', default='demo', choices=list(PRESETS), help='settings preset; options below override it')
-    p.add_argument('--data', default=None, help='dataset folder (mvkp format); default: the synthetic benchmark, made or reused in the cache')
-    p.add_argument('--out', required=True, help='run folder: config.json, log.csv, figures/, checkpoints')
-    p.add_argument('--resume', action='store_true', help='continue from RUN_DIR/last.pt')
+    "Parse `python -m mvkp.train` arguments into `(args, overrides)`: `overrides` holds the config options given."
+    pre = ArgParser(prog=PROG, add_help=False); pre.add_argument('--preset', choices=list(PRESETS))
+    name = pre.parse_known_args(argv)[0].preset or 'demo'
+    shown, base = make_config(name), Config()
+    p = ArgParser(prog=PROG, description='Train the multi-view keypoint model.',
+                  usage='%(prog)s --out RUN [--preset P] [--data DIR] [--resume | --overwrite] [--OPTION VALUE ...]',
+                  epilog='An existing run folder is never overwritten silently: continue it with --resume (its config.json, '
+                         'changed only by the options given), or replace it with --overwrite.')
+    p.add_argument('--preset', default=None, choices=list(PRESETS), help='settings preset (default: demo); the config values '
+                   'below are its own (`--preset full --help`); not used with --resume')
+    p.add_argument('--data', default=None, help='dataset folder (mvkp format); default: the synthetic benchmark, made on first use in --cache, then reused')
+    p.add_argument('--out', required=True, help='run folder: config.json, log.csv, figures/, last.pt, model.pt')
+    p.add_argument('--resume', action='store_true', help="continue the run in --out from its last.pt with its config.json; options given override it")
+    p.add_argument('--overwrite', action='store_true', help='replace the run in --out: its folder is cleared first')
     p.add_argument('--until', type=int, default=None, help='stop after this step with a checkpoint, as on Ctrl-C (the schedule still uses --steps)')
     p.add_argument('--cache', default=os.environ.get('MVKP_CACHE', str(Path.home() / '.cache' / 'mvkp')),
-                   help='cache folder for the synthetic dataset')
-    hl, g = config_help(), p.add_argument_group('config (override the preset)')
-    for f in fields(Config):
-        g.add_argument(f'--{f.name}', default=None, metavar=type(f.default).__name__.upper(),
-                       help=f'{hl.get(f.name, "")} [Config default: {f.default!r}]')
+                   help='cache folder for the synthetic dataset (default: $MVKP_CACHE or ~/.cache/mvkp)')
+    hl = config_help()
+    for group, names in config_groups().items():
+        g = p.add_argument_group(f'{group} (values of the {name} preset)')
+        for n in names:
+            v = getattr(shown, n); tag = f'{name}: ' if v != getattr(base, n) else ''
+            g.add_argument(f'--{n}', default=None, metavar=type(getattr(base, n)).__name__.upper(),
+                           help=f'{hl.get(n, "")} [{tag}{_shown(v)}]'.replace('%', '%%'))
     a = p.parse_args(argv)
     over = {f.name: getattr(a, f.name) for f in fields(Config) if getattr(a, f.name) is not None}
     return a, over
 
 # %% ../nbs/07_train.ipynb #7826e304
 def default_data(cache:str|Path) -> Path:
-    "The default synthetic dataset under `cache` (made on first use, reused afterwards)."
-    return Path(make_synthetic(Path(cache) / 'synthetic'))
+    "The default synthetic dataset under `cache` (made on first use with a progress bar, reused afterwards)."
+    return Path(make_synthetic(Path(cache) / 'synthetic', verbose=True))
 
 class StepSampler(Sampler):
     "Batches of `batch` indices in `range(n)` for steps `start..steps-1`; step `k`'s batch depends only on `(seed, k)`."
@@ -99,7 +124,49 @@ def load_checkpoint(path:str|Path) -> dict:
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f'{path}: no checkpoint to resume from')
     try: return torch.load(path, map_location='cpu', weights_only=False)
-    except Exception as e: raise RuntimeError(f'{path}: unreadable checkpoint ({e})') from e
+    except Exception as e: raise ValueError(f'{path}: unreadable checkpoint ({error_line(e)})') from e
+
+# %% ../nbs/07_train.ipynb #57503aea
+RUN_FILES = ('config.json', 'log.csv', 'last.pt', 'model.pt')   # a folder holding any of them is a run
+
+def check_out(out:Path, # the run folder (`--out`)
+              resume:bool=False, # `--resume`
+              overwrite:bool=False, # `--overwrite`
+             ):
+    "Raise (naming `--resume` / `--overwrite`) unless `out` can be used as asked without spoiling a run or another folder."
+    out = Path(out)
+    if resume and overwrite: raise ValueError('--resume and --overwrite exclude each other: continue the run, or replace it')
+    if out.exists() and not out.is_dir(): raise FileExistsError(f'{out}: exists and is not a folder (--out)')
+    found = [f for f in RUN_FILES if (out / f).exists()]
+    if resume:
+        if not (out / 'config.json').exists(): raise FileNotFoundError(f'{out}: no run to resume (no config.json); start it without --resume')
+        if not (out / 'last.pt').exists():
+            raise FileNotFoundError(f'{out / "last.pt"}: missing, the run stopped before its first checkpoint; start it again with --overwrite')
+    elif found and not overwrite:
+        raise FileExistsError(f'{out}: holds a run ({", ".join(found)}); continue it with --resume, or replace it with --overwrite')
+    elif not found and out.is_dir() and any(out.iterdir()):
+        raise FileExistsError(f'{out}: not empty and not a run folder (no {", ".join(RUN_FILES)}); choose a new or empty --out')
+
+def clear_run(out:Path):
+    "Empty the run folder `out` (`--overwrite`); refuses a folder that holds none of `RUN_FILES`."
+    out = Path(out)
+    if not any((out / f).exists() for f in RUN_FILES): raise FileExistsError(f'{out}: not a run folder; not clearing it')
+    for p in out.iterdir(): shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+
+def resume_config(out:Path, # a run folder
+                  over:dict, # options given on the command line
+                 ) -> tuple: # (Config, the dataset path it saved or None)
+    "The run's config (`out/config.json`) with the options given applied."
+    saved = read_json(Path(out) / 'config.json')
+    try: cfg = config_from_saved(saved)
+    except (KeyError, ValueError) as e: raise DataError(f'{Path(out) / "config.json"}: {error_line(e)}') from None
+    return cfg.update(**over), saved.get('data')
+
+def resume_note(ckpt:Path, st:dict, cfg:Config) -> str:
+    "One line: the checkpoint resumed, its step, and the options that differ from the config it was saved with."
+    old, new = LEGACY_DEFAULTS | st['config'], asdict(cfg) | {'views': list(cfg.views)}
+    changed = [f'{k} {_shown(old.get(k))} -> {_shown(v)}' for k, v in new.items() if old.get(k) != v]
+    return f"resuming {ckpt} at step {st['step']}" + (f"; changed: {', '.join(changed)}" if changed else ' with its saved config')
 
 # %% ../nbs/07_train.ipynb #c737334e
 def plot_step(batch:dict, out:dict, path=None, title:str=''):
@@ -177,6 +244,15 @@ def collapse_warning(step:int, logs:dict, after:int=1000, min_spread:float=0.01)
             f"(box on the floor, empty mask); the box prior (--w_box_bg 1, the default) prevented it in the runs measured, "
             f"and another --seed usually avoids it.")
 
+def _unmake_run(out:Path, created:bool):
+    "Remove what a fresh run wrote before its first step (it failed or was stopped): config.json, log.csv; the folder if it made it."
+    for f in ('config.json', 'log.csv'): (out / f).unlink(missing_ok=True)
+    if created and out.is_dir() and not any(out.iterdir()): out.rmdir()
+
+def atomic_json(path:Path, obj):
+    "Write `obj` as JSON to `path` atomically (temp file + rename): never a half-written config.json."
+    tmp = path.with_name(path.name + '.tmp'); tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
+
 def _trim_log(path:Path, step:int):
     "On resume: drop log rows after the checkpoint's step (those steps will be redone)."
     if not path.exists(): return
@@ -193,8 +269,10 @@ def train(cfg:Config, # settings (see `make_config`)
           resume:bool=False, # continue from `out/last.pt`
           progress:bool=True, # show a progress bar
           until:int|None=None, # stop (with a checkpoint, as on Ctrl-C) after this step; the schedule still uses cfg.steps
+          overwrite:bool=False, # clear the run folder `out` first (`clear_run`), once everything is checked
          ) -> dict: # {'step', 'status': 'done' | 'interrupted' | 'stopped', 'bad_steps'}
     "Train `MVKP` on the dataset in `data`, writing to the run folder `out`."
+    cfg.check()                                                   # before anything is written
     rank, world, local = setup_distributed()
     out, data = Path(out), Path(data)
     dev = torch.device(f'cuda:{local}' if (cfg.device in ('auto', 'cuda') and torch.cuda.is_available()) else 'cpu')
@@ -208,22 +286,14 @@ def train(cfg:Config, # settings (see `make_config`)
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
     step, bad_total = 0, 0
     ckpt = out / 'last.pt'
-    if rank == 0:                                                 # temporary files of a write killed half-way
-        for stale in out.glob('last.pt.*.tmp'): stale.unlink()
     if resume:
         st = load_checkpoint(ckpt)
         model.load_state_dict(st['model']); opt.load_state_dict(st['opt'])
         step, bad_total = st['step'], st.get('bad_total', 0)
         if 'aug_rng' in st: model.aug_gen.set_state(st['aug_rng'])     # rank 0's stream; other ranks restart theirs
         if rank: model.aug_gen.manual_seed(cfg.seed + 7919 * rank + step)
-        if st['config'] != asdict(cfg) | {'views': list(cfg.views)}:
-            changed = {k for k in st['config'] if st['config'][k] != (list(cfg.views) if k == 'views' else getattr(cfg, k))}
-            print(f'warning: resuming with changed config fields {sorted(changed)}', file=sys.stderr)
-    if rank == 0:
-        out.mkdir(parents=True, exist_ok=True)
-        cfg_d = asdict(cfg) | {'views': list(cfg.views)}
-        (out / 'config.json').write_text(json.dumps(cfg_d | {'data': str(data.resolve())}, indent=1))
-        if resume: _trim_log(out / 'log.csv', step)
+        if rank == 0: print(resume_note(ckpt, st, cfg), file=sys.stderr)
+    start, created = step, not out.exists()
     net = model
     if world > 1: net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if dev.type == 'cuda' else None)
     fwd = torch.compile(net) if cfg.compile else net
@@ -231,6 +301,13 @@ def train(cfg:Config, # settings (see `make_config`)
     dl = DataLoader(ds, batch_sampler=sampler, num_workers=cfg.workers, pin_memory=dev.type == 'cuda',
                     persistent_workers=False, prefetch_factor=4 if cfg.workers else None)
     amp = amp_context(cfg, dev)
+    if rank == 0:                                                 # everything checked: now write
+        if overwrite and out.exists(): clear_run(out)
+        out.mkdir(parents=True, exist_ok=True)
+        for stale in out.glob('last.pt.*.tmp'): stale.unlink()    # temporary files of a write killed half-way
+        cfg_d = asdict(cfg) | {'views': list(cfg.views)}
+        atomic_json(out / 'config.json', cfg_d | {'data': str(data.resolve())})
+        if resume: _trim_log(out / 'log.csv', step)
 
     def save():
         if rank == 0:
@@ -290,22 +367,47 @@ def train(cfg:Config, # settings (see `make_config`)
                     status = 'stopped'; break
     finally:
         if bar: bar.close()
-        if status != 'diverged': save()                      # on done / interrupt / unexpected error: last state
+        if status != 'diverged' and step > start: save()     # on done / interrupt / unexpected error: last state
         if logf: logf.close()
         if world > 1: dist.destroy_process_group()
+        if rank == 0 and not resume and step == 0: _unmake_run(out, created)   # nothing trained: leave nothing behind
     if rank == 0 and status == 'done': atomic_save(model.state_dict(), out / 'model.pt')
     if status == 'interrupted':
-        print(f'interrupted at step {step}; checkpoint saved to {ckpt}; continue with --resume', file=sys.stderr)
+        print(f'interrupted at step {step}; checkpoint saved to {ckpt}; continue with --resume' if step else
+              'interrupted before the first step; nothing was kept', file=sys.stderr)
     return dict(step=step, status=status, bad_steps=bad_total)
 
 # %% ../nbs/07_train.ipynb #39a9798f
+def run_summary(out:Path, res:dict, seconds:float) -> str:
+    "The last lines of `python -m mvkp.train`: how the run ended, what it wrote where, what to run next."
+    out = Path(out)
+    if res['status'] == 'stopped': return f"stopped at step {res['step']} (--until): checkpoint {out / 'last.pt'}; continue with --resume"
+    if res['status'] != 'done': return ''
+    rows = list(csv.DictReader(open(out / 'log.csv'))) if (out / 'log.csv').exists() else []
+    loss = f", final loss {float(rows[-1]['total']):.4g}" if rows and rows[-1].get('total') else ''
+    figs = len(list((out / 'figures').glob('*.png')))
+    return (f"done: {res['step']} steps in {seconds:.0f} s{loss}. Wrote {out}/: model.pt (weights), last.pt (checkpoint), "
+            f"config.json, log.csv" + (f", figures/ ({figs} png)" if figs else '') + f"\nnext: python -m mvkp.evaluate {out}")
+
 def main(argv=None):
-    "Entry point of `python -m mvkp.train`."
+    "Entry point of `python -m mvkp.train`: check everything, train, say what was written."
     a, over = parse_args(argv)
-    cfg = make_config(a.preset, **over)
-    data = Path(a.data) if a.data else default_data(a.cache)
-    res = train(cfg, data, a.out, resume=a.resume, until=a.until)
+    out = Path(a.out)
+    check_out(out, a.resume, a.overwrite)
+    try:
+        cfg, data = resume_config(out, over) if a.resume else (make_config(a.preset or 'demo', **over), None)
+        cfg.check()
+    except ConfigError as e: raise ValueError(e.option()) from None
+    if a.until is not None and a.until < 1: raise ValueError(f'--until {a.until}: expected a step >= 1')
+    rank0 = int(os.environ.get('RANK', 0)) == 0
+    if a.resume and a.preset and rank0:
+        print(f'note: --preset {a.preset} is not used with --resume: the run keeps its config.json, changed only by the options given', file=sys.stderr)
+    data = Path(a.data or data) if (a.data or data) else default_data(a.cache)
+    t0 = time.time()
+    res = train(cfg, data, out, resume=a.resume, until=a.until, overwrite=a.overwrite)
+    if rank0 and (msg := run_summary(out, res, time.time() - t0)): print(msg)
     if res['status'] == 'interrupted': sys.exit(130)
     return res
 
-if __name__ == '__main__' and '__file__' in globals(): main()   # `python -m mvkp.train`, not in a notebook
+if __name__ == '__main__' and '__file__' in globals():   # `python -m mvkp.train`, not in a notebook
+    with cli_errors(PROG): main()
