@@ -418,16 +418,23 @@ def error_line(e:BaseException)->str:
     msg = ' '.join(str(msg).split()) or type(e).__name__
     return msg if isinstance(e, EXPECTED_ERRORS) else f'{type(e).__name__}: {msg} (MVKP_DEBUG=1 shows the traceback)'
 
+def _close_bars(): # tqdm bars an error left open: closed, so that the message starts on a line of its own
+    bars = getattr(getattr(sys.modules.get('tqdm.std'), 'tqdm', None), '_instances', None)
+    for b in list(bars or ()): b.close()
+
 @contextmanager
 def cli_errors(prog:str): # the command, e.g. 'python -m mvkp.train'
     "Around a command's work: an exception ends it with `PROG: error: MESSAGE` (one line, exit status 1); `MVKP_DEBUG=1` re-raises it."
     try: yield
     except Exception as e:
         if os.environ.get('MVKP_DEBUG', '') not in ('', '0'): raise
+        _close_bars()
         sys.exit(f'{prog}: error: {error_line(e)}')
 
 class ArgParser(argparse.ArgumentParser):
-    "An `argparse.ArgumentParser` whose errors are one line, `PROG: error: MESSAGE (--help lists the options)`, exit status 2."
+    "`argparse.ArgumentParser` with one-line errors, `PROG: error: MESSAGE (--help lists the options)` (exit status 2), no abbreviations."
+    # with 60 options, a typo such as `--n_kpt 4` must be an error, not `--n_kpts 4`
+    def __init__(self, *args, allow_abbrev=False, **kw): super().__init__(*args, allow_abbrev=allow_abbrev, **kw)
     def error(self, message): self.exit(2, f'{self.prog}: error: {message} (--help lists the options)\n')
 
 # %% ../nbs/00_data.ipynb #4f5b88b1
