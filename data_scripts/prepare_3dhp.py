@@ -3,9 +3,10 @@
 
 Training set: reads RAW/S*/Seq*/annot.mat, camera.calibration and imageSequence/video_<camera>.avi, writes a
 multi-view dataset (one view per chosen camera); 25- and 50-fps sequences are kept at one rate, a short view
-keeps the frames all views have (the dropped label frames are reported). With --test-set: reads RAW/TS*/annot_data.mat and
-imageSequence/img_*.jpg and writes a separate, evaluation-only dataset (one view). Both annot3 and univ_annot3
-are stored; joints3d.npy holds --annot (default univ_annot3, the standard protocol; report 3DHP results in cm). Re-running skips finished sequences.
+keeps the frames all views have (the dropped label frames are reported). With --test-set: reads
+RAW/TS*/annot_data.mat and imageSequence/img_*.jpg and writes a separate, evaluation-only dataset (one view).
+annot3 and univ_annot3 are both stored; joints3d.npy holds --annot (default univ_annot3, the standard protocol;
+3DHP results are reported in cm). Re-running skips finished sequences.
 
 examples: python data_scripts/prepare_3dhp.py /data/mpi_inf_3dhp --out data/3dhp
           python data_scripts/prepare_3dhp.py /data/mpi_inf_3dhp/mpi_inf_3dhp_test_set --test-set --out data/3dhp_test
