@@ -20,7 +20,7 @@ from .metrics import per_joint_error, mpjpe
 __all__ = ['CHECKPOINTS', 'ARM_JOINTS', 'load_weights', 'load_run', 'extract', 'probe_inputs', 'probe_scores', 'oracle_scores',
            'split_labelled', 'holdout', 'body_axes', 'heading', 'turn_ratio', 'within_subject', 'heading_transfer',
            'sequence_actions', 'per_action', 'nearest_keypoint', 'stages', 'by_subject', 'evaluate_run',
-           'results_table', 'write_report', 'main']
+           'results_table', 'write_report', 'match_joints', 'report_units', 'evaluate_cross', 'cross_table', 'main']
 
 # %% ../nbs/08a_evaluate.ipynb #b29aea20
 CHECKPOINTS = ('last.pt', 'model.pt')   # newest first: last.pt is written at every checkpoint and at the end, model.pt when a schedule finishes
@@ -366,6 +366,87 @@ def write_report(out_dir:Path, res:dict, e:dict, s:dict, model:MVKP, test_ds:Mul
     md += results_table(res) + '\n![per-joint error](per_joint.png)\n\n![keypoints on the views](views.png)\n\n![3D keypoints](skeleton3d.png)\n'
     tmp = out_dir / 'report.md.tmp'; tmp.write_text(md); os.replace(tmp, out_dir / 'report.md')
 
+# %% ../nbs/08a_evaluate.ipynb #c0a5d1e2
+def match_joints(fit_meta:dict, # meta.json of the dataset that fits the probes
+                 test_meta:dict, # meta.json of the dataset that tests them
+                ) -> tuple: # (names, indices in the fitting dataset, indices in the test dataset)
+    "The joints that both datasets label, matched by name, in the fitting dataset's order (its root joint first)."
+    a, b = fit_meta.get('joint_names', JOINT_NAMES), test_meta.get('joint_names', JOINT_NAMES)
+    names = [n for n in a if n in b]
+    root = a[fit_meta.get('root_joint', 0)]
+    if root not in names: raise ValueError(f'the test dataset has no joint {root!r} (the root joint of the fitting dataset)')
+    names = [root] + [n for n in names if n != root]
+    return names, [a.index(n) for n in names], [b.index(n) for n in names]
+
+def report_units(meta:dict) -> tuple: # (unit name, millimetres per unit)
+    "MPI-INF-3DHP results in cm (as the paper's Table 2), others in mm."
+    return ('cm', 10.) if str(meta.get('source', '')).startswith('3dhp') else ('mm', 1.)
+
+# %% ../nbs/08a_evaluate.ipynb #c0a5d1e4
+def _load_lifter(run_dir:Path, test_data):
+    from mvkp.single_view import Lifter
+    p = run_dir / 'lifter.pt'
+    if not p.exists(): raise FileNotFoundError(f'{p}: missing; {test_data} has one view: train the single-view lifter first '
+                                               f'(python -m mvkp.single_view {run_dir})')
+    st = torch.load(p, map_location='cpu', weights_only=False)
+    lifter = Lifter(st['n_kpts'], st['hidden'], st['blocks']); lifter.load_state_dict(st['state'])
+    return lifter.eval()
+
+def evaluate_cross(run_dir:str|Path, # a folder written by `mvkp.train`
+                   data:str|Path, # the dataset that fits the probes (its labelled subjects)
+                   test_data:str|Path, # the dataset that tests them (its `test` split)
+                   labelled:list|None=None, # labelled subjects of `data` (default: its first training subject)
+                   val:list|str|None=None, # probes' validation in `data`: subjects, 'holdout', None (its `val` split)
+                   every:int=1, mlp_kw:dict|None=None, device:str='cpu',
+                   out:str|Path|None=None, # folder of results.json (default: `run_dir`)
+                  ) -> dict: # the "cross_dataset" entry of results.json
+    "Probes fitted on `data`, tested on `test_data` (e.g. Human3.6M run, 3DHP training subjects, 3DHP test set)."
+    from mvkp.single_view import extract_views, view_samples   # (single_view imports this module)
+    from mvkp.data import write_json
+    run_dir = Path(run_dir); out = Path(out) if out is not None else run_dir
+    cfg, model, _ = load_run(run_dir)
+    fit_meta, test_meta = load_meta(data), load_meta(test_data)
+    lab, val, _ = split_labelled(fit_meta, labelled, val)
+    test = test_meta['splits']['test']
+    if not test: raise ValueError(f'{Path(test_data) / "meta.json"}: the test split is empty')
+    names, jf, jt = match_joints(fit_meta, test_meta)
+    single = len(test_meta['cameras']) < 2
+    lifter = _load_lifter(run_dir, test_data) if single else None
+    def samples(root, subs, joints): # -> (keypoints (S, N, 3), joints (S, J, 3)), frames with labels only
+        ds = MultiViewDataset(root, subs, every=every, seed=cfg.seed)
+        if single:
+            d = view_samples(extract_views(model, ds, device=device))     # one sample per frame and view, camera frame
+            X, Y = lifter.predict(d['x2d']), d['joints3d'][:, joints]
+        else:
+            e = extract(model, ds, device=device); X, Y = center_keypoints(e['X'].double()).float(), e['joints3d'][:, joints]
+        ok = torch.isfinite(Y).all(-1).all(-1)
+        return X[ok].float(), Y[ok].float()
+    Xf, Yf = samples(data, lab, jf)
+    if val: (Xf, Yf), (Xv, Yv) = (Xf, Yf), samples(data, val, jf)
+    else: k = max(1, int(len(Xf) * 0.8)); (Xf, Yf), (Xv, Yv) = (Xf[:k], Yf[:k]), (Xf[k:], Yf[k:])
+    Xt, Yt = samples(test_data, test, jt)
+    unit, mm = report_units(test_meta)
+    conv = lambda r: {k: v / mm for k, v in r.items() if k in ('mpjpe', 'n_mpjpe', 'p_mpjpe')}
+    lin, mlp = fit_linear_probe(Xf, Yf, Xv, Yv), fit_mlp_probe(Xf, Yf, Xv, Yv, **(mlp_kw or {}))
+    res = dict(linear=conv(evaluate_probe(lin, Xt, Yt)), mlp=conv(evaluate_probe(mlp, Xt, Yt)),
+               mean_pose=conv(mean_pose_baseline(Yf, Yt)),
+               info=dict(run=str(run_dir), fit_data=str(data), test_data=str(test_data), labelled=lab,
+                         val=val or 'holdout 20% of labelled', test=test, joints=names, units=unit,
+                         keypoints='single-view lifter (camera frame)' if single else 'multi-view (world frame)',
+                         test_labels=test_meta.get('labels', 'joints3d'), samples=dict(fit=len(Xf), val=len(Xv), test=len(Xt))))
+    out.mkdir(parents=True, exist_ok=True)
+    p = out / 'results.json'
+    write_json(p, (json.loads(p.read_text()) if p.exists() else {}) | dict(cross_dataset=res))
+    return res
+
+def cross_table(res:dict) -> str:
+    "Markdown table of the `cross_dataset` entry (in its units)."
+    i, u = res['info'], res['info']['units']
+    t = f"Probes fitted on {i['fit_data']} {i['labelled']}, tested on {i['test_data']} {i['test']} ({i['keypoints']}; {u}).\n\n"
+    t += f'| model | MPJPE ({u}) | N-MPJPE ({u}) | P-MPJPE ({u}) |\n|---|---|---|---|\n'
+    rows = (('linear probe', res['linear']), ('MLP probe', res['mlp']), ('mean fitting pose', res['mean_pose']))
+    return t + ''.join(f"| {n} | {r['mpjpe']:.2f} | {r['n_mpjpe']:.2f} | {r['p_mpjpe']:.2f} |\n" for n, r in rows)
+
 # %% ../nbs/08a_evaluate.ipynb #6d8c5971
 def main(argv=None):
     "Entry point of `python -m mvkp.evaluate RUN_DIR`."
@@ -380,9 +461,16 @@ def main(argv=None):
     p.add_argument('--out', default=None, help='folder for results.json, report.md and figures (default: RUN_DIR); '
                    'use it for other protocols (--labelled, --val) to keep the run\'s own results')
     p.add_argument('--device', default='cpu')
+    p.add_argument('--test-data', default=None, help='cross-dataset (Table 2): test the probes on the test split of this dataset, '
+                   'fitted on --data; results under "cross_dataset" in results.json')
     a = p.parse_args(argv)
     if a.every < 1: p.error(f'argument --every: expected an integer >= 1, got {a.every}')
     val = a.val if a.val in (None, 'holdout') else a.val.split(',')
+    if a.test_data:
+        res = evaluate_cross(a.run_dir, a.data, a.test_data, a.labelled.split(',') if a.labelled else None, val, a.every,
+                             device=a.device, out=a.out)
+        print(cross_table(res)); print(f"Wrote {Path(a.out or a.run_dir) / 'results.json'} (under \"cross_dataset\")")
+        return res
     res = evaluate_run(a.run_dir, a.data, a.labelled.split(',') if a.labelled else None, val, a.every,
                        untrained=not a.no_untrained, oracle=not a.no_oracle, device=a.device, out=a.out)
     print(results_table(res))

@@ -15,15 +15,15 @@ from .data import (JOINT_NAMES, BONES, DataError, write_meta, load_meta, write_c
                        compute_backgrounds)
 
 # %% auto #0
-__all__ = ['H36M_SUBJECTS', 'H36M_CAMERAS', 'H36M_JOINTS', 'H36M_TEST', 'MPI3DHP_JOINT_NAMES', 'MPI3DHP_17',
-           'MPI3DHP_TEST_TO_MVKP', 'MPI3DHP_JOINTS', 'MPI3DHP_CAMERAS', 'MPI3DHP_SUBJECTS', 'MPI3DHP_TEST',
-           'square_crop_matrix', 'square_resize', 'ShortVideo', 'VideoFrames', 'ImageFrames', 'read_h36m_pose',
-           'h36m_pose_frames', 'write_h36m_pose', 'load_h36m_cameras', 'h36m_to_opencv', 'h36m_distort',
-           'write_h36m_cameras', 'undistort_maps', 'FrameConverter', 'read_3dhp_calibration', 'write_3dhp_calibration',
-           'read_3dhp_annot', 'world_joints', 'up_rotation', 'read_3dhp_test_annot', 'fit_intrinsics',
-           'write_3dhp_test_annot', 'frames_to_use', 'Sequence', 'Subject', 'run_conversion', 'plan_h36m',
-           'prepare_h36m', 'fake_pose', 'write_fake_h36m', 'plan_3dhp', 'prepare_3dhp', 'plan_3dhp_test',
-           'prepare_3dhp_test', 'write_fake_3dhp']
+__all__ = ['H36M_SUBJECTS', 'H36M_CAMERAS', 'H36M_JOINTS', 'H36M_FPS', 'H36M_TEST', 'MPI3DHP_JOINT_NAMES', 'MPI3DHP_17',
+           'MPI3DHP_TEST_TO_MVKP', 'MPI3DHP_JOINTS', 'MPI3DHP_CAMERAS', 'MPI3DHP_SUBJECTS', 'MPI3DHP_FPS50',
+           'MPI3DHP_BASE_FPS', 'MPI3DHP_ANNOTS', 'MPI3DHP_TEST', 'square_crop_matrix', 'square_resize', 'ShortVideo',
+           'VideoFrames', 'ImageFrames', 'read_h36m_pose', 'h36m_pose_frames', 'write_h36m_pose', 'load_h36m_cameras',
+           'h36m_to_opencv', 'h36m_distort', 'write_h36m_cameras', 'undistort_maps', 'FrameConverter',
+           'read_3dhp_calibration', 'write_3dhp_calibration', 'read_3dhp_annot', 'world_joints', 'up_rotation',
+           'read_3dhp_test_annot', 'fit_intrinsics', 'write_3dhp_test_annot', 'frames_to_use', 'Sequence', 'Subject',
+           'run_conversion', 'plan_h36m', 'prepare_h36m', 'fake_pose', 'write_fake_h36m', 'mpi3dhp_fps', 'plan_3dhp',
+           'prepare_3dhp', 'plan_3dhp_test', 'prepare_3dhp_test', 'write_fake_3dhp']
 
 # %% ../nbs/00b_real_data.ipynb #1d54daca
 def square_crop_matrix(W:int, H:int, # raw frame width and height
@@ -105,6 +105,7 @@ class ImageFrames:
 H36M_SUBJECTS = ['S1', 'S5', 'S6', 'S7', 'S8', 'S9', 'S11']
 H36M_CAMERAS = ['54138969', '55011271', '58860488', '60457274']
 H36M_JOINTS = [0, 1, 2, 3, 6, 7, 8, 12, 13, 14, 15, 17, 18, 19, 25, 26, 27]  # JOINT_NAMES order, of the 32
+H36M_FPS = 50.  # videos and poses
 H36M_TEST = ['S9', 'S11']  # the usual protocol: S1, S5, S6, S7, S8 train, S9, S11 test
 
 # %% ../nbs/00b_real_data.ipynb #5a029563
@@ -307,8 +308,12 @@ def _calib_block(path, cam:int, block:dict)->dict:
         if not np.isfinite(a).all(): raise DataError(f'{path}: camera {cam}: {key} (line {ln}) has non-finite values (NaN/Inf)')
         return a
     size, I, E = nums('size', 2), nums('intrinsic', 16).reshape(4, 4), nums('extrinsic', 16).reshape(4, 4)
-    if 'radial' in block and block['radial'][0][:1] not in (['0'], []):
-        raise DataError(f'{path}: camera {cam}: radial distortion (line {block["radial"][1]}) is not supported')
+    if 'radial' in block:  # `radial 0` or `radial 0.0`: no lens distortion; anything else is refused
+        tok, ln = block['radial']
+        try: zero = all(float(x) == 0 for x in tok)
+        except ValueError: zero = False
+        if not zero: raise DataError(f'{path}: camera {cam}: radial (line {ln}) is {" ".join(tok)!r}, expected 0 '
+                                     '(lens distortion is not supported)')
     R = E[:3, :3]
     if np.abs(R @ R.T - np.eye(3)).max() > 1e-3 or np.linalg.det(R) < 0:
         raise DataError(f'{path}: camera {cam}: the extrinsic rotation is not a rotation matrix')
@@ -339,22 +344,23 @@ MPI3DHP_CAMERAS = [0, 2, 7, 8]
 # %% ../nbs/00b_real_data.ipynb #da128b26
 def read_3dhp_annot(path, # an annot.mat file
                     cameras:list, # camera numbers to read
+                    key:str='annot3', # the 3D labels: 'annot3' or 'univ_annot3' (height-normalised)
                    )->dict: # {camera: (T, 28, 3) float64 joints in camera coordinates, mm}
-    "The `annot3` joints of the chosen cameras from an MPI-INF-3DHP `annot.mat`; `DataError` naming the file."
+    "The `annot3` (or `univ_annot3`) joints of the chosen cameras from an MPI-INF-3DHP `annot.mat`; `DataError` naming the file."
     import scipy.io
     path = Path(path)
     if not path.is_file(): raise DataError(f'{path}: missing annotation file')
-    try: m = scipy.io.loadmat(str(path), variable_names=['annot3', 'cameras'])
+    try: m = scipy.io.loadmat(str(path), variable_names=[key, 'cameras'])
     except Exception as e: raise DataError(f'{path}: unreadable MATLAB file ({e})') from None
-    for k in ('annot3', 'cameras'):
+    for k in (key, 'cameras'):
         if k not in m: raise DataError(f'{path}: missing variable {k!r}')
-    numbers, cells = [int(c) for c in np.ravel(m['cameras'])], np.ravel(m['annot3'])
-    if len(cells) != len(numbers): raise DataError(f'{path}: annot3 has {len(cells)} cells for {len(numbers)} cameras')
+    numbers, cells = [int(c) for c in np.ravel(m['cameras'])], np.ravel(m[key])
+    if len(cells) != len(numbers): raise DataError(f'{path}: {key} has {len(cells)} cells for {len(numbers)} cameras')
     out = {}
     for c in cameras:
         if c not in numbers: raise DataError(f'{path}: no annotation for camera {c} (cameras: {numbers})')
         a = np.asarray(cells[numbers.index(c)], np.float64)
-        if a.ndim != 2 or a.shape[1] != 28 * 3: raise DataError(f'{path}: annot3 of camera {c} has shape {a.shape}, expected (T, 84)')
+        if a.ndim != 2 or a.shape[1] != 28 * 3: raise DataError(f'{path}: {key} of camera {c} has shape {a.shape}, expected (T, 84)')
         out[c] = a.reshape(len(a), 28, 3)
     return out
 
@@ -446,13 +452,17 @@ def frames_to_use(n_labels:int, # frames of the 3D labels
                   counts:dict, # {file: number of frames}
                   label_file, # named in the error
                   rel_tol:float=0.05, abs_tol:int=5, # allowed gap: max(abs_tol, rel_tol * n_labels)
+                  strict:bool=True, # False: no tolerance, keep the frames that the labels and every view have
                  )->int: # the common number of frames (the smallest count)
-    "The number of frames to convert: the smallest count, if all counts are within the tolerance of the labels'."
+    "The number of frames to convert: the smallest count, if all counts are within the tolerance of the labels' (or `not strict`)."
+    for f, n in counts.items():
+        if n <= 0: raise DataError(f'{f}: no frames (the view is unusable)')
     tol = max(abs_tol, rel_tol * n_labels)
     for f, n in counts.items():
-        if abs(n - n_labels) > tol:
+        if strict and abs(n - n_labels) > tol:
             raise DataError(f'{f}: {n} frames, but {label_file} has {n_labels} (more than {tol:.0f} apart)')
     return min(n_labels, *counts.values())
+
 
 # %% ../nbs/00b_real_data.ipynb #b0dfffbd
 @dataclass
@@ -461,8 +471,13 @@ class Sequence:
     name:str # directory name
     sources:list # per view: an object with `path`, `n`, `size`, `fps`, `frames(idx)`
     n_labels:int # number of label frames (from a header; `load` may return a few more or less)
-    load:object # () -> (T, 17, 3) world mm, NaN = no label
+    load:object # () -> (T, 17, 3) world mm, NaN = no label (projected into the views: the 2D labels)
     label_file:Path # named in errors
+    fps:float=None # rate of the raw frames and labels (Hz), recorded in meta.json
+    step:int=None # keep every `step`-th frame (None: the conversion's `every`)
+    strict:bool=True # frame counts must agree (`frames_to_use`); False: keep the frames all views have
+    extra:object=None # None or () -> {name: (T, 17, 3)} other 3D labels, stored as `<name>.npy` beside joints3d.npy
+    labels:str=None # the key of `extra` stored as joints3d.npy (the protocol's labels); None: `load`'s
 
 @dataclass
 class Subject:
@@ -491,17 +506,20 @@ def _check_visible(sub:Subject, seq:Sequence, uv:np.ndarray, depth:np.ndarray):
             f'{seq.label_file} projects into the image in only {100 * frac[v]:.0f}% of the frames (wrong calibration, e.g. R transposed?)')
 
 # %% ../nbs/00b_real_data.ipynb #c871f2d3
-def _write_sequence(sub:Subject, seq:Sequence, out:Path, every:int, workers:int, bar)->int: # -> frames written
+def _write_sequence(sub:Subject, seq:Sequence, out:Path, every:int, workers:int, bar)->dict: # -> frames, dropped, rates
     X = np.asarray(seq.load(), np.float64)
-    T = frames_to_use(len(X), {s.path: s.n for s in seq.sources}, seq.label_file)
+    step, counts = seq.step or every, {s.path: s.n for s in seq.sources}
+    extra = {k: np.asarray(v, np.float64) for k, v in (seq.extra() if seq.extra else {}).items()}
     for attempt in range(2):
-        idx = np.arange(0, T, every)
+        T = frames_to_use(len(X), counts, seq.label_file, strict=seq.strict)
+        idx = np.arange(0, T, step)
         uv, depth = _project(X[idx], sub.cameras)
         _check_visible(sub, seq, uv, depth)
         S = sub.cameras[0]['size'][0]
         try:
             with SequenceWriter(out / sub.name / seq.name, len(idx), len(seq.sources), S, S, X.shape[1]) as w:
-                w.joints3d[:], w.joints2d[:] = X[idx], uv
+                w.joints3d[:], w.joints2d[:] = (extra[seq.labels] if seq.labels else X)[idx], uv
+                for k, v in extra.items(): np.save(w.tmp / f'{k}.npy', v[idx].astype(np.float32))
                 stop = threading.Event()  # set when a view fails (or on Ctrl-C): the other views stop too
                 def view(v):
                     for n, fr in enumerate(seq.sources[v].frames(idx)):
@@ -514,25 +532,33 @@ def _write_sequence(sub:Subject, seq:Sequence, out:Path, every:int, workers:int,
                     try:
                         for f in futures: f.result()
                     finally: stop.set()
-            return len(idx)
-        except ShortVideo as e:
+            fps = seq.fps or seq.sources[0].fps
+            return dict(frames=len(idx), dropped=len(X) - T, source_fps=fps, step=step, fps=fps / step if fps else None)
+        except ShortVideo as e:  # the header announced more frames than the video has: retry with its real count
             if attempt: raise
-            T = frames_to_use(len(X), {**{s.path: s.n for s in seq.sources}, e.path: e.n}, seq.label_file)
+            counts[e.path] = e.n
+
 
 # %% ../nbs/00b_real_data.ipynb #48b3be3d
+def _kept(q:Sequence, every:int)->int: # frames a sequence will store (from the headers)
+    return len(range(0, min([q.n_labels] + [s.n for s in q.sources]), q.step or every))
+
 def _describe(subjects:list, out:Path, every:int)->list: # lines of the plan
     lines = []
     for sub in subjects:
         for q in sub.sequences:
-            n = min([q.n_labels] + [s.n for s in q.sources])
+            n, step = min([q.n_labels] + [s.n for s in q.sources]), q.step or every
             state = 'done, skipped' if (out / sub.name / q.name).is_dir() else 'to do'
-            lines.append(f'{sub.name}/{q.name}: {n} frames -> {len(range(0, n, every))} kept (every {every}), '
-                         f'{len(q.sources)} views [{state}]')
+            short = min(q.sources, key=lambda s: s.n)
+            drop = f', {q.n_labels - n} label frames dropped ({short.path.name} has {short.n})' if n < q.n_labels else ''
+            rate = f' of {q.fps:g} fps' if q.fps else ''
+            lines.append(f'{sub.name}/{q.name}: {n} frames -> {_kept(q, every)} kept (every {step}{rate}), '
+                         f'{len(q.sources)} views{drop} [{state}]')
     return lines
 
 def _lengths_ok(sub:Subject, q:Sequence, failed)->bool:
     "Check the frame counts of a sequence from the headers (`frames_to_use`); record the error in `failed` if a list."
-    try: frames_to_use(q.n_labels, {s.path: s.n for s in q.sources}, q.label_file); return True
+    try: frames_to_use(q.n_labels, {s.path: s.n for s in q.sources}, q.label_file, strict=q.strict); return True
     except DataError as e:
         if failed is None: raise
         failed.append(f'{sub.name}/{q.name}: {e}'); return False
@@ -545,8 +571,8 @@ def _split_of(name:str, val, test)->str:
     return 'test' if name in test or base in test else 'val' if name in val or base in val else 'train'
 
 # %% ../nbs/00b_real_data.ipynb #3736077b
-def _meta(out:Path, subjects:list, options:dict, extra:dict, val, test, done:list):
-    "Write meta.json; refuse an existing one made with other options."
+def _meta(out:Path, subjects:list, options:dict, extra:dict, val, test, done:list, info:dict=None):
+    "Write meta.json (with `sequence_info`: the old one's, updated by `info`); refuse an existing one made with other options."
     old = load_meta(out) if (out / 'meta.json').exists() else None
     if old is not None and old.get('prepare') != json.loads(json.dumps(options)):
         diff = {k: (old.get('prepare', {}).get(k), v) for k, v in json.loads(json.dumps(options)).items()
@@ -556,8 +582,13 @@ def _meta(out:Path, subjects:list, options:dict, extra:dict, val, test, done:lis
     names = set(done) | ({s for v in old['splits'].values() for s in v} if old else set())
     names = sorted(n for n in names if (out / n / 'backgrounds.npy').is_file())
     splits = {k: [n for n in names if _split_of(n, val, test) == k] for k in ('train', 'val', 'test')}
+    seqs = {s: dict((old or {}).get('sequence_info', {}).get(s, {})) for s in names}
+    for s, d in (info or {}).items():
+        if s in seqs: seqs[s].update(d)
     write_meta(out, dict(joint_names=JOINT_NAMES, bones=BONES, root_joint=0, cameras=[c['name'] for c in subjects[0].cameras],
-                         image_size=[options['size']] * 2, units='mm', splits=splits, prepare=options, **extra))
+                         image_size=[options['size']] * 2, units='mm', splits=splits, prepare=options, **extra,
+                         sequence_info={s: dict(sorted(d.items())) for s, d in seqs.items()}))
+
 
 # %% ../nbs/00b_real_data.ipynb #1ac013cb
 def run_conversion(subjects:list, # `Subject`s, all with the same camera names and frame size
@@ -578,15 +609,17 @@ def run_conversion(subjects:list, # `Subject`s, all with the same camera names a
     failed = list(failed or [])
     for sub in subjects: sub.sequences = [q for q in sub.sequences if _lengths_ok(sub, q, failed if skip_errors else None)]
     subjects = [s for s in subjects if s.sequences]
-    if not subjects: raise DataError(f'{out}: nothing to convert (no subjects)')
+    if failed: log('skipped (bad files):' + ''.join(f'\n  {f}' for f in failed))
+    if not subjects: raise DataError(f'{out}: nothing to convert' + (f' (all {len(failed)} skipped, listed above)' if failed else ' (no subjects)'))
     plan = _describe(subjects, out, every)
     log(('would process:' if dry_run else 'plan:') + ''.join(f'\n  {l}' for l in plan))
+    per_subject = {sub.name: sum(_kept(q, every) for q in sub.sequences) for sub in subjects}
+    log('frames kept per subject (all planned sequences): ' + ', '.join(f'{k} {v}' for k, v in per_subject.items()))
     summary = dict(subjects=len(subjects), sequences=sum(len(s.sequences) for s in subjects),
-                   todo=sum(l.endswith('[to do]') for l in plan), written=0, skipped=0, failed=failed, frames=0)
-    if failed: log('skipped (bad files):' + ''.join(f'\n  {f}' for f in failed))
+                   todo=sum(l.endswith('[to do]') for l in plan), written=0, skipped=0, failed=failed, frames=0,
+                   sequence_info={}, frames_per_subject=per_subject)
     if dry_run:
-        n = sum(len(range(0, min([q.n_labels] + [s.n for s in q.sources]), every)) for sub in subjects for q in sub.sequences
-                if not (out / sub.name / q.name).is_dir())
+        n = sum(_kept(q, every) for sub in subjects for q in sub.sequences if not (out / sub.name / q.name).is_dir())
         V, S = len(subjects[0].cameras), options['size']
         log(f'would write {summary["todo"]} sequences of {len(subjects)} subjects: {n} frames x {V} views, '
             f'about {n * V * S * S * 3 / 2**30:.2f} GiB of frames at {S} x {S} into {out}')
@@ -598,22 +631,24 @@ def run_conversion(subjects:list, # `Subject`s, all with the same camera names a
         new = 0
         for seq in tqdm(sub.sequences, desc=sub.name, unit='seq', disable=not progress, leave=False):
             if (out / sub.name / seq.name).is_dir(): summary['skipped'] += 1; continue
-            n = min([seq.n_labels] + [s.n for s in seq.sources])
-            with tqdm(total=len(range(0, n, every)) * len(seq.sources), desc=f'{sub.name}/{seq.name}', unit='img',
+            with tqdm(total=_kept(seq, every) * len(seq.sources), desc=f'{sub.name}/{seq.name}', unit='img',
                       disable=not progress, leave=False) as bar:
-                try: summary['frames'] += _write_sequence(sub, seq, out, every, workers, bar)
+                try: info = _write_sequence(sub, seq, out, every, workers, bar)
                 except DataError as e:
                     if not skip_errors: raise
                     summary['failed'].append(f'{sub.name}/{seq.name}: {e}'); continue
+            summary['frames'] += info['frames']; summary['sequence_info'].setdefault(sub.name, {})[seq.name] = info
             new += 1; summary['written'] += 1
         if any(p.is_dir() and not p.name.startswith('.') for p in (out / sub.name).iterdir()):
             if new or not (out / sub.name / 'backgrounds.npy').is_file(): compute_backgrounds(out / sub.name, n_background)
             done.append(sub.name)
-    _meta(out, subjects, options, extra, val, test, done)
+    _meta(out, subjects, options, extra, val, test, done, summary['sequence_info'])
+    dropped = [f'{s}/{q}: {i["dropped"]}' for s, d in summary['sequence_info'].items() for q, i in d.items() if i['dropped']]
     summary.update(seconds=round(time.time() - t0, 1), output_bytes=_dir_bytes(out))
     log(f'done: {len(done)} subjects ({", ".join(done)}), {summary["written"]} sequences written, {summary["skipped"]} skipped '
         f'(already done), {len(summary["failed"])} failed; {summary["frames"]} frames x {len(subjects[0].cameras)} views '
         f'written in {summary["seconds"]} s; {out} holds {summary["output_bytes"] / 2**20:.1f} MiB'
+        + (f'\n  label frames dropped (a view is shorter): {", ".join(dropped)}' if dropped else '')
         + ''.join(f'\n  failed: {f}' for f in summary['failed']))
     return summary
 
@@ -643,8 +678,10 @@ def plan_h36m(raw, # Human3.6M root (S1/, S5/, ...)
     if cameras is None: cameras = next((raw / f for f in ('cameras.h5', 'cameras.json') if (raw / f).is_file()), raw / 'cameras.h5')
     out = []
     for s in subjects:
-        names = _h36m_actions(raw, s, actions)
-        h36 = load_h36m_cameras(cameras, s)
+        try: names, h36 = _h36m_actions(raw, s, actions), load_h36m_cameras(cameras, s)
+        except DataError as e:
+            if failed is None: raise
+            failed.append(f'{s}: {e}'); continue
         seqs, sizes = [], {}
         for a in names:
             cdf = raw / s / 'MyPoseFeatures' / 'D3_Positions' / f'{a}.cdf'
@@ -656,8 +693,10 @@ def plan_h36m(raw, # Human3.6M root (S1/, S5/, ...)
                 failed.append(f'{s}/{_seq_name(a)}: {e}'); continue
             for c, v in zip(H36M_CAMERAS, src): sizes.setdefault(c, v.size)
             load = lambda cdf=cdf: read_h36m_pose(cdf)[:, H36M_JOINTS]
-            seqs.append(Sequence(_seq_name(a), src, n, load, cdf))
-        if not seqs: raise DataError(f'{raw / s}: no usable sequence')
+            seqs.append(Sequence(_seq_name(a), src, n, load, cdf, fps=H36M_FPS))
+        if not seqs:
+            if failed is None: raise DataError(f'{raw / s}: no usable sequence')
+            continue  # with `failed`: each of its bad files is listed there
         conv, cams = [], []
         for c in H36M_CAMERAS:
             oc, p = h36m_to_opencv(**h36[c]), h36[c]
@@ -683,8 +722,7 @@ def prepare_h36m(raw, # Human3.6M root: S1/MyPoseFeatures/D3_Positions/*.cdf, S1
     failed = [] if kwargs.get('skip_errors') else None
     subs = plan_h36m(raw, cameras, subjects, actions, size, square, failed)
     options = dict(source='h36m', every=every, size=size, square=square, cameras=H36M_CAMERAS)
-    fps = subs[0].sequences[0].sources[0].fps or 50.
-    return run_conversion(subs, out, options, dict(fps=fps / every, source='h36m'), val, test, failed=failed, **kwargs)
+    return run_conversion(subs, out, options, dict(fps=H36M_FPS / every, source='h36m'), val, test, failed=failed, **kwargs)
 
 # %% ../nbs/00b_real_data.ipynb #63c1dea0
 def fake_pose(T:int, seed:int=0)->np.ndarray: # (T, 17, 3) world mm, z up, JOINT_NAMES order
@@ -711,10 +749,10 @@ def _background(W:int, H:int, seed:int)->np.ndarray: # a smooth random RGB textu
     small = np.random.default_rng(seed).integers(30, 130, (max(2, H // 8), max(2, W // 8), 3), dtype=np.uint8)
     return cv2.resize(small, (W, H), interpolation=cv2.INTER_CUBIC)
 
-def _write_video(path:Path, frames):
+def _write_video(path:Path, frames, fps:float=50):
     path.parent.mkdir(parents=True, exist_ok=True)
     frames = list(frames)
-    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*('mp4v' if path.suffix == '.mp4' else 'MJPG')), 50,
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*('mp4v' if path.suffix == '.mp4' else 'MJPG')), fps,
                         frames[0].shape[1::-1])
     for f in frames: w.write(cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
     w.release()
@@ -749,12 +787,20 @@ def write_fake_h36m(root, # directory to create
 
 # %% ../nbs/00b_real_data.ipynb #02a72d72
 MPI3DHP_SUBJECTS = [f'S{i}' for i in range(1, 9)]
+MPI3DHP_FPS50 = [('S1', 'Seq2'), ('S3', 'Seq1'), ('S3', 'Seq2'), ('S5', 'Seq1'), ('S5', 'Seq2')]  # the others: 25 fps
+MPI3DHP_BASE_FPS = 25.  # `every` counts frames at this rate
+MPI3DHP_ANNOTS = ('univ_annot3', 'annot3')  # the 3D labels; the first is the standard test protocol's
+
+def mpi3dhp_fps(subject:str, sequence:str)->float:
+    "The frame rate of a training sequence, from the dataset's sequence information (50 or 25 fps)."
+    return 50. if (subject, sequence) in MPI3DHP_FPS50 else 25.
 
 def _same_calib(a:dict, b:dict, cams)->bool:
     return all(np.allclose(a[c][k], b[c][k], atol=1e-6 if k != 't' else 1e-3) for c in cams for k in 'KRt')
 
 # %% ../nbs/00b_real_data.ipynb #f950f360
-def _3dhp_sequence(raw:Path, s:str, q:str, cams:list)->tuple: # -> (calibration, up rotation A, Sequence)
+def _3dhp_sequence(raw:Path, s:str, q:str, cams:list, every:int=5, annot:str='univ_annot3',
+                  )->tuple: # -> (calibration, up rotation A, Sequence)
     d = raw / s / q
     if not d.is_dir(): raise DataError(f'{d}: missing sequence directory')
     calib = read_3dhp_calibration(d / 'camera.calibration')
@@ -765,41 +811,53 @@ def _3dhp_sequence(raw:Path, s:str, q:str, cams:list)->tuple: # -> (calibration,
     if not ann.is_file(): raise DataError(f'{ann}: missing annotation file')
     try: info = {n: shape for n, shape, _ in scipy.io.whosmat(str(ann))}
     except Exception as e: raise DataError(f'{ann}: unreadable MATLAB file ({e})') from None
-    for k in ('annot3', 'cameras'):
-        if k not in info: raise DataError(f'{ann}: missing variable {k!r}')
+    for k in ('annot3', 'cameras', annot):
+        if k not in info: raise DataError(f'{ann}: missing variable {k!r}' + (' (the labels of --annot)' if k != 'annot3' else ''))
     src = [VideoFrames(d / 'imageSequence' / f'video_{c}.avi') for c in cams]
     for c, v in zip(cams, src):
         if tuple(v.size) != tuple(calib[c]['size']):
             raise DataError(f'{v.path}: frames of size {v.size}, but {d / "camera.calibration"} says {calib[c]["size"]}')
     n = max(info['frames']) if 'frames' in info else min(v.n for v in src)
     A = up_rotation(np.stack([c['R'] for c in calib.values()]))
-    def load():
-        a = read_3dhp_annot(ann, cams)
-        return world_joints(a, calib, f'{ann} / {d / "camera.calibration"}')[:, MPI3DHP_JOINTS] @ A.T
-    return calib, A, Sequence(q, src, n, load, ann)
+    cache = {}
+    def load(key='annot3'):
+        if key not in cache:
+            a = read_3dhp_annot(ann, cams, key)
+            cache[key] = world_joints(a, calib, f'{ann} ({key}) / {d / "camera.calibration"}')[:, MPI3DHP_JOINTS] @ A.T
+        return cache[key]
+    keys = [k for k in MPI3DHP_ANNOTS if k in info]
+    fps = mpi3dhp_fps(s, q)
+    return calib, A, Sequence(q, src, n, load, ann, fps=fps, step=round(every * fps / MPI3DHP_BASE_FPS), strict=False,
+                              extra=lambda: {k: load(k) for k in keys}, labels=annot)
+
 
 # %% ../nbs/00b_real_data.ipynb #5d053269
 def plan_3dhp(raw, # MPI-INF-3DHP root (S1/Seq1/...)
               subjects=MPI3DHP_SUBJECTS, sequences=('Seq1', 'Seq2'), cameras=MPI3DHP_CAMERAS,
               size:int=128, square:str='crop', per_sequence:bool=False,
               failed:list=None, # if a list: append (and skip) sequences with bad files instead of raising
+              every:int=5, # frames kept: every `every`-th at 25 fps, the same time step at 50 fps
+              annot:str='univ_annot3', # the 3D labels stored as joints3d.npy (both are stored)
              )->list: # of `Subject`
     "Check the raw MPI-INF-3DHP training files and describe the conversion (no frame is decoded)."
     raw, out = Path(raw), []
     for s in subjects:
         parts = []
         for q in sequences:
-            try: parts.append((q, *_3dhp_sequence(raw, s, q, list(cameras))))
+            try: parts.append((q, *_3dhp_sequence(raw, s, q, list(cameras), every, annot)))
             except DataError as e:
                 if failed is None: raise
                 failed.append(f'{s}/{q}: {e}')
-        if not parts: raise DataError(f'{raw / s}: no usable sequence')
+        if not parts:
+            if failed is None: raise DataError(f'{raw / s}: no usable sequence')
+            continue  # with `failed`: each of its bad files is listed there
         groups = [[p] for p in parts] if per_sequence else [parts]
-        if not per_sequence:
-            for q, cal, A, _ in parts[1:]:
-                if not _same_calib(parts[0][1], cal, cameras):
-                    raise DataError(f'{raw / s / q / "camera.calibration"}: the cameras {list(cameras)} differ from those of '
-                                    f'{raw / s / parts[0][0] / "camera.calibration"}: use per_sequence (--per-sequence)')
+        differ = [q for q, cal, A, _ in parts[1:] if not per_sequence and not _same_calib(parts[0][1], cal, cameras)]
+        if differ:
+            e = DataError(f'{raw / s / differ[0] / "camera.calibration"}: the cameras {list(cameras)} differ from those of '
+                          f'{raw / s / parts[0][0] / "camera.calibration"}: use per_sequence (--per-sequence)')
+            if failed is None: raise e
+            failed.append(f'{s}: {e}'); continue
         for g in groups:
             q0, cal, A, _ = g[0]
             conv = [FrameConverter(cal[c]['K'], cal[c]['size'], size, square) for c in cameras]
@@ -815,20 +873,22 @@ def prepare_3dhp(raw, # MPI-INF-3DHP root: S1/Seq1/annot.mat, camera.calibration
                  subjects=MPI3DHP_SUBJECTS, # subjects to convert
                  sequences=('Seq1', 'Seq2'), # sequences of each subject
                  cameras=MPI3DHP_CAMERAS, # camera numbers (views, in this order)
-                 every:int=5, # keep every `every`-th frame
+                 every:int=5, # keep every `every`-th frame of a 25-fps sequence (5 Hz), the same time step at 50 fps
                  size:int=128, # stored frames are size x size
                  square:str='crop', # make frames square by 'crop' or 'pad'
                  per_sequence:bool=False, # one mvkp subject per sequence (S1_Seq1, ...), for differing calibrations
                  val=(), test=(), # subjects of the val and test splits (the others: train)
+                 annot:str='univ_annot3', # 3D labels stored as joints3d.npy: 'univ_annot3' (standard) or 'annot3'
                  **kwargs, # passed to `run_conversion`: dry_run, workers, skip_errors, n_background, log, progress
                 )->dict: # summary
     "Convert the MPI-INF-3DHP training set to the mvkp format."
     failed = [] if kwargs.get('skip_errors') else None
-    subs = plan_3dhp(raw, subjects, sequences, cameras, size, square, per_sequence, failed)
+    if annot not in MPI3DHP_ANNOTS: raise DataError(f'annot={annot!r} (--annot): expected one of {", ".join(MPI3DHP_ANNOTS)}')
+    subs = plan_3dhp(raw, subjects, sequences, cameras, size, square, per_sequence, failed, every, annot)
     options = dict(source='3dhp', every=every, size=size, square=square, cameras=[int(c) for c in cameras],
-                   per_sequence=per_sequence)
-    fps = subs[0].sequences[0].sources[0].fps or 25.
-    return run_conversion(subs, out, options, dict(fps=fps / every, source='3dhp'), val, test, failed=failed, **kwargs)
+                   per_sequence=per_sequence, annot=annot)
+    return run_conversion(subs, out, options, dict(fps=MPI3DHP_BASE_FPS / every, source='3dhp', labels=annot), val, test,
+                          failed=failed, **kwargs)
 
 # %% ../nbs/00b_real_data.ipynb #5e2a17cd
 MPI3DHP_TEST = [f'TS{i}' for i in range(1, 7)]
@@ -837,19 +897,21 @@ _CAM_TO_ZUP = np.array([[1., 0, 0], [0, 0, 1], [0, -1, 0]])  # camera axes (x ri
 def plan_3dhp_test(raw, # directory holding TS1 ... TS6 (mpi_inf_3dhp_test_set)
                    sequences=MPI3DHP_TEST, size:int=128, square:str='pad', every:int=1,
                    failed:list=None, # if a list: append (and skip) sequences with bad files instead of raising
+                   annot:str='univ_annot3', # the 3D labels stored as joints3d.npy (both are stored)
                   )->list: # of `Subject`
     "Check the MPI-INF-3DHP test sequences and describe their conversion."
     raw, out = Path(raw), []
     for q in sequences:
-        try: out.append(_3dhp_test_subject(raw, q, size, square, every))
+        try: out.append(_3dhp_test_subject(raw, q, size, square, every, annot))
         except DataError as e:
             if failed is None: raise
             failed.append(f'{q}: {e}')
     return out
 
-def _3dhp_test_subject(raw:Path, q:str, size:int, square:str, every:int)->Subject:
+def _3dhp_test_subject(raw:Path, q:str, size:int, square:str, every:int, annot:str='univ_annot3')->Subject:
     ann = raw / q / 'annot_data.mat'
     a = read_3dhp_test_annot(ann)
+    if annot not in a: raise DataError(f'{ann}: missing variable {annot!r} (the labels of --annot)')
     N = len(a['annot3'])
     paths = [raw / q / 'imageSequence' / f'img_{i + 1:06d}.jpg' for i in range(N)]
     miss = next((p for p in paths[::every] if not p.is_file()), None)
@@ -857,25 +919,28 @@ def _3dhp_test_subject(raw:Path, q:str, size:int, square:str, every:int)->Subjec
     K, rms = fit_intrinsics(a['annot2'][a['valid']], a['annot3'][a['valid']])
     if not rms < 5: raise DataError(f'{ann}: annot2 is not a pinhole projection of annot3 (residual {rms:.1f} px)')
     src = ImageFrames(paths)
-    X = a['annot3'][:, MPI3DHP_TEST_TO_MVKP] @ _CAM_TO_ZUP.T
-    X[~a['valid']] = np.nan
+    lab = {k: a[k][:, MPI3DHP_TEST_TO_MVKP] @ _CAM_TO_ZUP.T for k in MPI3DHP_ANNOTS if k in a}
+    for X in lab.values(): X[~a['valid']] = np.nan
     fc = FrameConverter(K, src.size, size, square)
     cam = dict(name='test_cam', K=fc.K_out, R=_CAM_TO_ZUP.T, t=np.zeros(3), size=[size, size])
-    return Subject(q, [cam], [fc], ann, [Sequence(q, [src], N, lambda X=X: X, ann)])
+    seq = Sequence(q, [src], N, lambda: lab['annot3'], ann, extra=lambda: lab, labels=annot)
+    return Subject(q, [cam], [fc], ann, [seq])
 
 # %% ../nbs/00b_real_data.ipynb #a820ad3f
 def prepare_3dhp_test(raw, # directory holding TS1 ... TS6
                       out, # output root of the evaluation-only dataset
                       sequences=MPI3DHP_TEST, # test sequences to convert
                       every:int=1, size:int=128, square:str='pad', # frames kept, output side, 'pad' or 'crop'
+                      annot:str='univ_annot3', # 3D labels stored as joints3d.npy: 'univ_annot3' (standard) or 'annot3'
                       **kwargs, # passed to `run_conversion`
                      )->dict: # summary
     "Convert the MPI-INF-3DHP test set into an evaluation-only mvkp dataset (one view per sequence)."
     failed = [] if kwargs.get('skip_errors') else None
-    subs = plan_3dhp_test(raw, sequences, size, square, every, failed)
-    options = dict(source='3dhp-test', every=every, size=size, square=square)
+    if annot not in MPI3DHP_ANNOTS: raise DataError(f'annot={annot!r} (--annot): expected one of {", ".join(MPI3DHP_ANNOTS)}')
+    subs = plan_3dhp_test(raw, sequences, size, square, every, failed, annot)
+    options = dict(source='3dhp-test', every=every, size=size, square=square, annot=annot)
     kwargs.setdefault('test', list(sequences))
-    return run_conversion(subs, out, options, dict(fps=25. / every, source='3dhp-test'), failed=failed, **kwargs)
+    return run_conversion(subs, out, options, dict(fps=25. / every, source='3dhp-test', labels=annot), failed=failed, **kwargs)
 
 # %% ../nbs/00b_real_data.ipynb #b3038b34
 def _mpi28(X:np.ndarray)->np.ndarray: # (..., 17, 3) JOINT_NAMES order -> (..., 28, 3), extra joints at the pelvis
@@ -888,8 +953,9 @@ def _write_annot(path:Path, Xc:list, uv:list, T:int):
         c = np.empty((len(arrs), 1), object)
         for i, a in enumerate(arrs): c[i, 0] = a
         return c
+    univ = [x[:, 4:5] + 0.9 * (x - x[:, 4:5]) for x in Xc]  # the fake universal skeleton: 0.9 x the bones, about the pelvis
     scipy.io.savemat(str(path), dict(annot2=cell([u.reshape(T, -1) for u in uv]), annot3=cell([x.reshape(T, -1) for x in Xc]),
-                                     univ_annot3=cell([0.9 * x.reshape(T, -1) for x in Xc]),
+                                     univ_annot3=cell([x.reshape(T, -1) for x in univ]),
                                      cameras=np.arange(len(Xc))[None], frames=np.arange(T)[:, None]))
 
 # %% ../nbs/00b_real_data.ipynb #e2915868
@@ -898,6 +964,7 @@ def write_fake_3dhp(root, # directory to create
                     T:int=12, size:int=48, # frames per sequence, raw (square) frame side
                     video_cameras=MPI3DHP_CAMERAS, # cameras that get a video (the annotations have all 14)
                     test=(), test_size=(64, 36), # test sequences (TS1, ...) and their (W, H)
+                    short:dict=None, # {(subject, sequence, camera): n}: that video has only its first n frames
                    )->dict: # {'calibration': {camera: dict(size, K, R, t)}}
     "Write a tiny fake MPI-INF-3DHP in the real file formats, for tests."
     root, A = Path(root), np.array([[1., 0, 0], [0, 0, 1], [0, -1, 0]])  # z-up figure -> y-up world: (x, y, z) -> (x, z, -y)
@@ -908,13 +975,15 @@ def write_fake_3dhp(root, # directory to create
         for qi, q in enumerate(sequences):
             d = root / s / q; (d / 'imageSequence').mkdir(parents=True, exist_ok=True)
             write_3dhp_calibration(d / 'camera.calibration', calib)
-            Xw = _mpi28(fake_pose(T, seed=si + qi) @ A.T)
+            fps = mpi3dhp_fps(s, q); Tq = round(T * fps / MPI3DHP_BASE_FPS)  # 50 fps: the same motion in twice the frames
+            Xw = _mpi28(fake_pose(Tq, seed=si + qi) @ A.T)
             Xc = [Xw @ c['R'].T + c['t'] for c in calib.values()]
             uv = [(x @ K.T)[..., :2] / x[..., 2:] for x in Xc]
-            _write_annot(d / 'annot.mat', Xc, uv, T)
+            _write_annot(d / 'annot.mat', Xc, uv, Tq)
             for c in video_cameras:
                 bg = _background(size, size, 10 * si + c)
-                _write_video(d / 'imageSequence' / f'video_{c}.avi', (_render(bg, u[MPI3DHP_JOINTS]) for u in uv[c]))
+                n = (short or {}).get((s, q, c), Tq)
+                _write_video(d / 'imageSequence' / f'video_{c}.avi', (_render(bg, u[MPI3DHP_JOINTS]) for u in uv[c][:n]), fps)
     for qi, q in enumerate(test):
         _write_fake_test(root / q, T, test_size, qi)
     return dict(calibration=calib)
@@ -927,6 +996,7 @@ def _write_fake_test(d:Path, T:int, size, seed:int):
     K = np.array([[0.9 * H, 0, W / 2], [0, 0.9 * H, H / 2 - 1], [0, 0, 1]])
     uv = (Xc @ K.T)[..., :2] / Xc[..., 2:]
     test17 = np.argsort(MPI3DHP_TEST_TO_MVKP)  # JOINT_NAMES order -> the test set's order
-    write_3dhp_test_annot(d / 'annot_data.mat', uv[:, test17], Xc[:, test17], np.arange(T) % 5 != 2)
+    univ = Xc[:, :1] + 0.9 * (Xc - Xc[:, :1])  # the fake universal skeleton: 0.9 x the bones, about the pelvis
+    write_3dhp_test_annot(d / 'annot_data.mat', uv[:, test17], Xc[:, test17], np.arange(T) % 5 != 2, univ[:, test17])
     bg = _background(W, H, 99 + seed)
     for i in range(T): cv2.imwrite(str(d / 'imageSequence' / f'img_{i + 1:06d}.jpg'), cv2.cvtColor(_render(bg, uv[i]), cv2.COLOR_RGB2BGR))

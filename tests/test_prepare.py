@@ -12,8 +12,8 @@ import pytest
 import scipy.io
 
 from mvkp.data import MultiViewDataset, load_cameras, load_meta, validate_dataset
-from mvkp.realdata import (H36M_CAMERAS, load_h36m_cameras, write_fake_3dhp, write_fake_h36m, write_h36m_cameras,
-                           write_h36m_pose)
+from mvkp.realdata import (H36M_CAMERAS, MPI3DHP_TEST_TO_MVKP, VideoFrames, _write_video, fake_pose, load_h36m_cameras,
+                           read_3dhp_test_annot, write_fake_3dhp, write_fake_h36m, write_h36m_cameras, write_h36m_pose)
 
 ROOT = Path(__file__).resolve().parents[1]
 H36M = ROOT / 'data_scripts' / 'prepare_h36m.py'
@@ -78,7 +78,8 @@ def test_h36m_dry_run_full_and_resume(h36m_raw, tmp_path):
     assert r.returncode == 0, r.stderr
     assert not out.exists(), 'a dry run writes nothing'
     for seq in ('S1/Directions_1', 'S1/Walking', 'S9/Directions_1', 'S9/Walking'):
-        assert f'{seq}: 12 frames -> 6 kept (every 2), 4 views [to do]' in r.stdout, r.stdout
+        assert f'{seq}: 12 frames -> 6 kept (every 2 of 50 fps), 4 views [to do]' in r.stdout, r.stdout
+    assert 'frames kept per subject (all planned sequences): S1 12, S9 12' in r.stdout, r.stdout
 
     r = run(H36M, h36m_raw, '--out', out, '--subjects', 'S1,S9', *SMALL)
     assert r.returncode == 0, r.stderr
@@ -199,6 +200,31 @@ def test_h36m_skip_errors(h36m_raw, tmp_path):
     assert not (tmp_path / 'out/S9/Walking').exists()
 
 
+def test_h36m_skip_errors_lists_every_file(h36m_raw, tmp_path):
+    "--skip-errors names every skipped file and its reason, also when all of a subject's sequences are bad (issue 17)."
+    raw = copy(h36m_raw, tmp_path)
+    (raw / 'S1/Videos/Walking.58860488.mp4').write_bytes(b'garbage' * 50)
+    (raw / 'S1/MyPoseFeatures/D3_Positions/Directions 1.cdf').unlink()
+    (raw / 'S9/Videos/Walking.55011271.mp4').unlink()
+    r = run(H36M, raw, '--out', tmp_path / 'out', '--subjects', 'S1,S9', '--skip-errors', *SMALL)
+    assert r.returncode == 0, r.stderr
+    skipped = r.stdout.split('skipped (bad files):')[1].split('\n  ')
+    assert any(l.startswith('S1/Walking: ') and l.strip().endswith('S1/Videos/Walking.58860488.mp4: unreadable video (OpenCV cannot open it)')
+               for l in skipped), r.stdout
+    assert any(l.startswith('S1/Directions_1: ') and 'D3_Positions/Directions 1.cdf: missing pose file' in l for l in skipped), r.stdout
+    assert any(l.startswith('S9/Walking: ') and 'S9/Videos/Walking.55011271.mp4: missing video' in l for l in skipped), r.stdout
+    assert 'no usable sequence' not in r.stdout + r.stderr
+    assert 'done: 1 subjects (S9), 1 sequences written, 0 skipped (already done), 3 failed' in r.stdout, r.stdout
+    assert load_meta(tmp_path / 'out')['splits'] == {'train': [], 'val': [], 'test': ['S9']}
+
+    r = run(H36M, raw, '--out', tmp_path / 'out2', '--subjects', 'S1', '--skip-errors', *SMALL)  # nothing left to convert
+    assert r.returncode == 1 and 'Traceback' not in r.stderr, r.stderr
+    ours = [l for l in r.stderr.splitlines() if l.strip() and not l.startswith('[')]  # '[mov,mp4 ...]': FFmpeg's own log
+    assert len(ours) == 1 and ours[0].endswith('out2: nothing to convert (all 2 skipped, listed above)'), r.stderr
+    assert 'Walking.58860488.mp4: unreadable video' in r.stdout and 'Directions 1.cdf: missing pose file' in r.stdout, r.stdout
+    assert not (tmp_path / 'out2').exists()
+
+
 # ---- MPI-INF-3DHP
 
 def test_3dhp_full_resume_and_test_set(dhp_raw, tmp_path):
@@ -213,6 +239,15 @@ def test_3dhp_full_resume_and_test_set(dhp_raw, tmp_path):
     assert meta['cameras'] == ['cam0', 'cam2', 'cam7', 'cam8'] and meta['splits']['test'] == ['S2']
     j3 = np.load(out / 'S1/Seq1/joints3d.npy')
     assert (j3[:, 10, 2] > j3[:, 3, 2] + 1000).all(), 'z up: head above the feet'
+    # S1/Seq2 runs at 50 fps, the others at 25: one conversion keeps them all at 12.5 Hz, by time
+    assert 'S1/Seq2: 24 frames -> 6 kept (every 4 of 50 fps)' in r.stdout and 'S1/Seq1: 12 frames -> 6 kept (every 2 of 25 fps)' in r.stdout, r.stdout
+    info = meta['sequence_info']
+    assert {(s, q): (i['source_fps'], i['step'], i['fps'], i['frames']) for s, d in info.items() for q, i in d.items()} == {
+        ('S1', 'Seq1'): (25, 2, 12.5, 6), ('S1', 'Seq2'): (50, 4, 12.5, 6), ('S2', 'Seq1'): (25, 2, 12.5, 6), ('S2', 'Seq2'): (25, 2, 12.5, 6)}
+    assert meta['fps'] == 12.5 and meta['labels'] == 'univ_annot3'
+    np.testing.assert_allclose(np.load(out / 'S1/Seq2/annot3.npy'), fake_pose(12, seed=1)[::2], atol=1e-3)
+    fp = fake_pose(12, seed=1)[::2]
+    np.testing.assert_allclose(np.load(out / 'S1/Seq2/joints3d.npy'), fp[:, :1] + 0.9 * (fp - fp[:, :1]), atol=1e-3)
     before = mtimes(out)
     msg = run_main(DHP, dhp_raw, '--out', out, '--subjects', 'S1,S2', '--test-subjects', 'S2', *SMALL)
     assert msg is None and mtimes(out) == before, msg
@@ -225,6 +260,17 @@ def test_3dhp_full_resume_and_test_set(dhp_raw, tmp_path):
     assert meta['splits'] == {'train': [], 'val': [], 'test': ['TS1', 'TS5']} and meta['source'] == '3dhp-test'
     j3 = np.load(tout / 'TS5/TS5/joints3d.npy')
     assert np.isnan(j3).all((1, 2)).tolist() == [i % 5 == 2 for i in range(12)], 'invalid frames have NaN labels'
+    ta, v = read_3dhp_test_annot(dhp_raw / 'TS5/annot_data.mat'), ~np.isnan(j3).all((1, 2))
+    zup = lambda a: a[:, MPI3DHP_TEST_TO_MVKP] @ np.array([[1., 0, 0], [0, 0, 1], [0, -1, 0]]).T
+    assert meta['labels'] == 'univ_annot3' and meta['prepare']['annot'] == 'univ_annot3'
+    np.testing.assert_allclose(j3[v], zup(ta['univ_annot3'])[v], atol=1e-3)   # the standard protocol's labels
+    np.testing.assert_allclose(np.load(tout / 'TS5/TS5/annot3.npy')[v], zup(ta['annot3'])[v], atol=1e-3)
+    np.testing.assert_allclose(np.load(tout / 'TS5/TS5/univ_annot3.npy')[v], j3[v])
+    msg = run_main(DHP, dhp_raw, '--test-set', '--sequences', 'TS5', '--out', tmp_path / 'test_a3', '--size', '32', '--quiet',
+                   '--annot', 'annot3')
+    assert msg is None, msg
+    np.testing.assert_allclose(np.load(tmp_path / 'test_a3/TS5/TS5/joints3d.npy')[v], zup(ta['annot3'])[v], atol=1e-3)
+    assert load_meta(tmp_path / 'test_a3')['labels'] == 'annot3'
 
 
 def test_3dhp_cameras_option(dhp_raw, tmp_path):
@@ -233,6 +279,31 @@ def test_3dhp_cameras_option(dhp_raw, tmp_path):
     assert msg is None, msg
     meta = load_meta(tmp_path / 'out')
     assert meta['cameras'] == ['cam7', 'cam0'] and meta['splits']['train'] == ['S1_Seq2']
+
+
+def test_3dhp_short_view(dhp_raw, tmp_path):
+    "A view shorter than its labels: the frames all views have are kept, the dropped ones are reported (not an error)."
+    raw = copy(dhp_raw, tmp_path)
+    p = raw / 'S2/Seq1/imageSequence/video_2.avi'
+    _write_video(p, list(VideoFrames(p).frames(range(7))), 25)
+    r = run(DHP, raw, '--out', tmp_path / 'out', '--subjects', 'S2', *SMALL)
+    assert r.returncode == 0, r.stderr
+    assert 'S2/Seq1: 7 frames -> 4 kept (every 2 of 25 fps), 4 views, 5 label frames dropped (video_2.avi has 7) [to do]' in r.stdout, r.stdout
+    assert 'label frames dropped (a view is shorter): S2/Seq1: 5' in r.stdout, r.stdout
+    i = load_meta(tmp_path / 'out')['sequence_info']['S2']
+    assert (i['Seq1']['frames'], i['Seq1']['dropped'], i['Seq2']['dropped']) == (4, 5, 0), i
+    assert np.load(tmp_path / 'out/S2/Seq1/frames.npy', mmap_mode='r').shape[:2] == (4, 4)
+    assert len(np.load(tmp_path / 'out/S2/Seq1/joints3d.npy')) == 4
+
+
+def test_3dhp_radial_zero_spellings(dhp_raw, tmp_path):
+    "`radial 0.0` is no distortion, as `radial 0`; the conversion goes through."
+    raw = copy(dhp_raw, tmp_path)
+    p = raw / 'S2/Seq1/camera.calibration'
+    p.write_text(p.read_text().replace('radial      0', 'radial      0.0'))
+    assert 'radial      0.0' in p.read_text()
+    msg = run_main(DHP, raw, '--out', tmp_path / 'out', '--subjects', 'S2', *SMALL)
+    assert msg is None, msg
 
 
 def _calib_edit(old, new):
@@ -273,10 +344,11 @@ DHP_FAULTS = {
     'malformed calibration': (_calib_edit('intrinsic   ', 'intrinsic   1 '),
                               ['S2/Seq1/camera.calibration', 'camera 0: intrinsic (line 6) has 17 numbers, expected 16']),
     'NaN in calibration': (_calib_edit('0 0 0 1 \n  radial', '0 0 0 nan \n  radial'), ['S2/Seq1/camera.calibration', 'non-finite']),
+    'radial distortion': (_calib_edit('radial      0', 'radial      0.25'), ['S2/Seq1/camera.calibration', "camera 0: radial (line 8) is '0.25', expected 0"]),
     'missing calibration': (lambda r: (r / 'S2/Seq1/camera.calibration').unlink(), ['S2/Seq1/camera.calibration', 'missing camera file']),
     'annot.mat without annot3': (_annot_without('annot3'), ['S1/Seq2/annot.mat', "missing variable 'annot3'"]),
     'annot.mat without cameras': (_annot_without('cameras'), ['S1/Seq2/annot.mat', "missing variable 'cameras'"]),
-    'annot3 bad shape': (_annot_bad_shape, ['S1/Seq2/annot.mat', 'annot3 of camera 2 has shape (12, 60), expected (T, 84)']),
+    'annot3 bad shape': (_annot_bad_shape, ['S1/Seq2/annot.mat', 'annot3 of camera 2 has shape (24, 60), expected (T, 84)']),
     'corrupt annot.mat': (lambda r: (r / 'S1/Seq1/annot.mat').write_bytes(b'MATLAB 5.0' + b'\0' * 50), ['S1/Seq1/annot.mat', 'unreadable MATLAB file']),
     'missing video': (lambda r: (r / 'S2/Seq2/imageSequence/video_7.avi').unlink(), ['S2/Seq2/imageSequence/video_7.avi', 'missing video']),
     'calibration differs between sequences': (_differing_calibration, ['S1/Seq2/camera.calibration', 'differ from those of', '--per-sequence']),
