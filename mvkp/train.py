@@ -288,7 +288,10 @@ def train(cfg:Config, # settings (see `make_config`)
     ckpt = out / 'last.pt'
     if resume:
         st = load_checkpoint(ckpt)
-        model.load_state_dict(st['model']); opt.load_state_dict(st['opt'])
+        try: model.load_state_dict(st['model']); opt.load_state_dict(st['opt'])
+        except (RuntimeError, ValueError) as e:                   # an option given with --resume changed the network
+            raise ValueError(f"{ckpt}: does not fit the network of this config ({resume_note(ckpt, st, cfg).split('; ')[-1]}); "
+                             'options that change the network cannot change on --resume') from e
         step, bad_total = st['step'], st.get('bad_total', 0)
         if 'aug_rng' in st: model.aug_gen.set_state(st['aug_rng'])     # rank 0's stream; other ranks restart theirs
         if rank: model.aug_gen.manual_seed(cfg.seed + 7919 * rank + step)

@@ -89,6 +89,13 @@ def test_resume_reloads_the_saved_config(copy):
     assert log_steps(copy) == list(range(1, 7))
 
 
+def test_resume_cannot_change_the_network(finished):
+    out, before = finished[0], snapshot(finished[0])
+    r = train('--out', str(out), '--resume', '--n_kpts', '16')
+    one_line_error(r, f"{out / 'last.pt'}: does not fit the network of this config (changed: n_kpts 8 -> 16)")
+    assert snapshot(out) == before
+
+
 # rows 3-7: bad option values, checked before anything is written
 @pytest.mark.parametrize('args, message', [
     (['--steps', '-5'], '--steps -5: expected >= 1'),
