@@ -204,7 +204,7 @@ def run_ablations(out:str|Path, # the ablation folder: one run folder per varian
     preset, device = preset or ('full' if gpu else 'smoke'), device or ('cuda' if gpu else 'cpu')
     names, out = parse_only(only), Path(out)
     mlp_kw = dict(device=device) | (mlp_kw or {})                 # the MLP probes train where the evaluation runs
-    if data is None: data = default_data(cache or os.environ.get('MVKP_CACHE', Path.home() / '.cache' / 'mvkp'))
+    if data is None: data = default_data(cache)
     settings = dict(preset=preset, steps=steps, data=str(data), overrides=overrides or {}, every=every, two_views=list(two_views),
                     device=device, sv=sv_kw or {}, mlp=mlp_kw)
     out.mkdir(parents=True, exist_ok=True); status = {}

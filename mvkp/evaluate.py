@@ -15,6 +15,7 @@ from .data import MultiViewDataset, load_meta, read_json, JOINT_NAMES, BONES, Ar
 from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_probe, evaluate_probe,
                         mean_pose_baseline, eval_2d, DEFAULT_LAMBDAS, _feature_stats, _features)
 from .metrics import per_joint_error, mpjpe
+from .train import default_data
 
 # %% auto #0
 __all__ = ['CHECKPOINTS', 'ARM_JOINTS', 'load_weights', 'load_run', 'extract', 'probe_inputs', 'probe_scores', 'oracle_scores',
@@ -245,7 +246,7 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
     cfg, model, data0 = load_run(run_dir)
     stage = stages(['keypoints', 'probes', 'diagnostics'] + ['ceiling (probes on true joints)'] * oracle
                    + ['untrained network: keypoints', 'untrained network: probes'] * untrained + ['report'] * report, progress)
-    data = Path(data or data0)
+    data = Path(data or data0 or default_data())             # no dataset named (e.g. `reference/`): the synthetic benchmark
     meta = load_meta(data)
     lab, val, test = split_labelled(meta, labelled, val)
     views = list(cfg.views) or None

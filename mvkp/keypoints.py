@@ -80,7 +80,7 @@ class KeypointEncoder(nn.Module):
 
 # %% ../nbs/02_keypoints.ipynb #3c742bf0
 def bound_logits(logits:Tensor, # (..., N, h, w) heatmap logits
-                 c:float=3.,    # bound; 0 or less returns `logits` unchanged
+                 c:float=5.,    # bound; 0 or less returns `logits` unchanged
                 ) -> Tensor:    # (..., N, h, w) logits in (-c, c)
     "Squash heatmap logits with `c * tanh(logits / c)` so that `spatial_softmax` cannot become one-hot."
     return c * torch.tanh(logits / c) if c > 0 else logits

@@ -50,7 +50,7 @@ class Config:
     graph_edges: int = 0      # limbs on a learned graph: the strongest pairs drawn in phi and fed to the decoder (0: off, the paper)
     graph_tau: float = 0.004  # limb width of the learned graph: exp(-d^2 / tau), d in normalised crop units
     tri_weights: bool = False # weight views by heatmap confidence in the triangulation
-    heat_bound: float = 3.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off) so keypoints stay movable
+    heat_bound: float = 5.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off): keypoints stay movable (3 pulled them to the centre)
     aug_colour: bool = True   # random recolouring of the encoder's crops while training (`colour_augment`)
     # --- losses:  L = L_reconst + gamma L_mask + delta L_coverage + eta L_centering (+ box priors)
     rec_scale: float = 10.0   # multiplies L_reconst (pixel MSE is small: keeps the terms balanced)

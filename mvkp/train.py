@@ -20,7 +20,7 @@ from .data import MultiViewDataset, load_meta, read_json, DataError, ArgParser, 
 from .synthetic import make_synthetic
 
 # %% auto #0
-__all__ = ['PRESETS', 'PROG', 'RUN_FILES', 'LOG_FIELDS', 'make_config', 'config_help', 'config_groups', 'parse_args',
+__all__ = ['PRESETS', 'PROG', 'RUN_FILES', 'LOG_FIELDS', 'make_config', 'cache_dir', 'config_help', 'config_groups', 'parse_args',
            'default_data', 'StepSampler', 'atomic_save', 'load_checkpoint', 'check_out', 'clear_run', 'resume_config',
            'resume_note', 'plot_step', 'setup_distributed', 'lr_at', 'cpu_has_bf16', 'amp_context', 'to_device',
            'collapse_warning', 'atomic_json', 'train', 'run_summary', 'main']
@@ -41,6 +41,10 @@ def make_config(preset:str='demo', # one of PRESETS
     return Config().update(**PRESETS[preset]).update(**overrides).check()
 
 # %% ../nbs/07_train.ipynb #2b6b52f5
+def cache_dir() -> Path:
+    "Where the default synthetic dataset lives: `$MVKP_CACHE`, else `~/.cache/mvkp`."
+    return Path(os.environ.get('MVKP_CACHE', Path.home() / '.cache' / 'mvkp'))
+
 PROG = 'python -m mvkp.train'
 
 def config_help() -> dict:
@@ -76,7 +80,7 @@ def parse_args(argv=None):
     p.add_argument('--resume', action='store_true', help="continue the run in --out from its last.pt with its config.json; options given override it")
     p.add_argument('--overwrite', action='store_true', help='replace the run in --out: its folder is cleared first')
     p.add_argument('--until', type=int, default=None, help='stop after this step with a checkpoint, as on Ctrl-C (the schedule still uses --steps)')
-    p.add_argument('--cache', default=os.environ.get('MVKP_CACHE', str(Path.home() / '.cache' / 'mvkp')),
+    p.add_argument('--cache', default=str(cache_dir()),
                    help='cache folder for the synthetic dataset (default: $MVKP_CACHE or ~/.cache/mvkp)')
     hl = config_help()
     for group, names in config_groups().items():
@@ -90,9 +94,9 @@ def parse_args(argv=None):
     return a, over
 
 # %% ../nbs/07_train.ipynb #7826e304
-def default_data(cache:str|Path) -> Path:
-    "The default synthetic dataset under `cache` (made on first use with a progress bar, reused afterwards)."
-    return Path(make_synthetic(Path(cache) / 'synthetic', verbose=True))
+def default_data(cache:str|Path|None=None) -> Path:
+    "The default synthetic dataset under `cache` (default `cache_dir()`; made on first use with a progress bar, reused afterwards)."
+    return Path(make_synthetic(Path(cache or cache_dir()) / 'synthetic', verbose=True))
 
 class StepSampler(Sampler):
     "Batches of `batch` indices in `range(n)` for steps `start..steps-1`; step `k`'s batch depends only on `(seed, k)`."
