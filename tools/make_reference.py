@@ -23,8 +23,10 @@ def make_reference(run: Path, out: Path) -> Path:
     res = json.loads((run / 'results.json').read_text())
     res.get('info', {}).update(run='reference', data='synthetic benchmark (default)')
     (tmp / 'results.json').write_text(json.dumps(res, indent=1) + '\n')
+    report = (run / 'report.md').read_text().splitlines(True)
+    (tmp / 'report.md').write_text(''.join(['# mvkp evaluation: `reference`\n'] + report[1:]))
     for f in FILES:
-        if f != 'results.json': shutil.copy2(run / f, tmp / f)
+        if f not in ('results.json', 'report.md'): shutil.copy2(run / f, tmp / f)
     size = sum(p.stat().st_size for p in tmp.iterdir())
     if size > MAX_BYTES:
         shutil.rmtree(tmp); raise SystemExit(f'make_reference: {size / 1e6:.1f} MB is over the {MAX_BYTES / 1e6:.0f} MB limit')
