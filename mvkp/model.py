@@ -16,13 +16,13 @@ from torch.profiler import record_function as scope   # named regions for bench/
 from .crop import Detector, crop, uncrop, crop_to_frame, frame_to_crop, border_window, background_box
 from .keypoints import KeypointEncoder, spatial_softmax, soft_argmax, render_gaussians, bound_logits, colour_augment
 from .triangulation import triangulate, project, pixel_to_norm, norm_to_pixel
-from .masks import render_mask, knn_edges, limb_map
+from .masks import render_mask, knn_edges
 from .losses import reconst_loss, mask_loss, coverage_loss, centering_loss, total_loss, make_perceptual
 
 # %% auto #0
-__all__ = ['CHOICES', 'RULES', 'LEGACY_DEFAULTS', 'GRAPH_SCALE', 'Config', 'ConfigError', 'check_config', 'config_from_saved',
-           'conv_block', 'AppearanceEncoder', 'Decoder', 'LimbGraph', 'to_float', 'full_precision', 'fold', 'unfold',
-           'MVKP', 'keypoints_3d', 'decode', 'model_forward', 'compute_losses']
+__all__ = ['CHOICES', 'RULES', 'LEGACY_DEFAULTS', 'REMOVED', 'Config', 'ConfigError', 'check_config', 'config_from_saved',
+           'conv_block', 'AppearanceEncoder', 'Decoder', 'to_float', 'full_precision', 'fold', 'unfold', 'MVKP',
+           'keypoints_3d', 'decode', 'model_forward', 'compute_losses']
 
 # %% ../nbs/06_model.ipynb #2f80748e
 @dataclass
@@ -47,8 +47,6 @@ class Config:
     sigma_mask: float = 0.15  # phi blobs, normalised crop units (wide: blobs reach the limbs early in training)
     mask_res: int = 32        # phi and M are compared at this resolution (M is average-pooled to it)
     mask_edges: int = 0       # phi along segments to the k nearest keypoints (0: blobs only)
-    graph_edges: int = 0      # limbs on a learned graph: the strongest pairs drawn in phi and fed to the decoder (0: off, the paper)
-    graph_tau: float = 0.004  # limb width of the learned graph: exp(-d^2 / tau), d in normalised crop units
     tri_weights: bool = False # weight views by heatmap confidence in the triangulation
     heat_bound: float = 5.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off): keypoints stay movable (3 pulled them to the centre)
     aug_colour: bool = True   # random recolouring of the encoder's crops while training (`colour_augment`)
@@ -142,7 +140,7 @@ RULES = dict(  # field: (test, what is expected); fields not listed: any value o
     n_kpts=_min(1), crop_size=(lambda v: v >= 8 and v % 4 == 0, 'a multiple of 4, at least 8 (the heatmaps are at crop_size / 4)'),
     width=_min(1), det_width=_min(1), det_size=(lambda v: v >= 16 and v % 16 == 0, 'a multiple of 16 (the detector halves it 4 times)'),
     s_min=_pos, app_size=_min(1), app_dim=_min(1), dec_blocks=_min(1), sigma_dec=_pos, kp_jitter=_min(0), sigma_mask=_pos,
-    mask_res=_min(1), mask_edges=_min(0), graph_edges=_min(0), graph_tau=_pos, heat_bound=_min(0),
+    mask_res=_min(1), mask_edges=_min(0), heat_bound=_min(0),
     rec_scale=_min(0), w_frame=_min(0), w_crop=_min(0), beta=_min(0), gamma=_min(0), w_phi=_min(0), w_M=_min(0), delta=_min(0),
     eta=_min(0), w_scale=_min(0), s_target=_pos, w_box_bg=_min(0), box_bg_thresh=_pos,
     lr=_pos, weight_decay=_min(0), steps=_min(1), batch_frames=_min(1), warmup=_min(0), grad_clip=_pos, seed=_min(0),
@@ -154,7 +152,6 @@ def _relations(c:Config): # [(field, expected)] that fail
     if c.app_mode == 'spatial' and c.app_size * 2 != c.crop_size:
         bad.append(('app_size', f'crop_size / 2 = {c.crop_size / 2:g} with app_mode spatial (the appearance map is at crop_size / 4, like the heatmaps)'))
     if c.mask_edges >= c.n_kpts: bad.append(('mask_edges', f'fewer than n_kpts = {c.n_kpts}'))
-    if c.graph_edges and c.n_kpts < 2: bad.append(('graph_edges', 'n_kpts >= 2 to draw limbs'))
     if len(set(c.views)) != len(c.views) or any(v < 0 for v in c.views): bad.append(('views', 'distinct view indices >= 0'))
     if c.perceptual == 'imagenet' and c.beta > 0 and not c.resnet_weights:
         bad.append(('resnet_weights', "a torchvision resnet18 .pth file with perceptual 'imagenet'"))
@@ -175,10 +172,14 @@ def check_config(c:Config):
 # %% ../nbs/06_model.ipynb #1b73362e
 LEGACY_DEFAULTS = dict(heat_bound=0., aug_colour=False, det_resize='bilinear', cpu_amp=False, w_box_bg=0., kp_jitter=0.)   # behaviour of runs saved before these fields existed
 
+REMOVED = dict(graph_edges=0, graph_tau=None)   # options removed after they lost (nbs/12_findings.ipynb), with their "off" value
+
 def config_from_saved(d:dict, # the content of a run's `config.json`
                      ) -> Config:
-    "The `Config` of a saved run; fields its file predates take their `LEGACY_DEFAULTS` value."
-    return Config().update(**(LEGACY_DEFAULTS | {k: v for k, v in d.items() if k != 'data'}))
+    "The `Config` of a saved run; fields its file predates take their `LEGACY_DEFAULTS` value; removed options must be off."
+    on = {k: d[k] for k, off in REMOVED.items() if off is not None and d.get(k, off) != off}
+    if on: raise ValueError(f'the run was trained with {on}, an option removed after it lost (nbs/12_findings.ipynb)')
+    return Config().update(**(LEGACY_DEFAULTS | {k: v for k, v in d.items() if k != 'data' and k not in REMOVED}))
 
 # %% ../nbs/06_model.ipynb #a3596e40
 def conv_block(c_in, c_out, stride=1):
@@ -215,23 +216,6 @@ class Decoder(nn.Module):
         o = self.out(h)
         return torch.sigmoid(o[:, :3]), o[:, 3:]
 
-# %% ../nbs/06_model.ipynb #a3c0de42
-GRAPH_SCALE = 512.   # w = softplus(GRAPH_SCALE * s): the graph learns GRAPH_SCALE times faster than the networks (AutoLink)
-
-class LimbGraph(nn.Module):
-    "Learned limb strengths `w_ij = softplus(512 s_ij)` of every keypoint pair `i < j`, shared by all images."
-    def __init__(self, n_kpts:int, w0:float=0.02):
-        super().__init__()
-        self.register_buffer('pairs', torch.triu_indices(n_kpts, n_kpts, 1).T.contiguous(), persistent=False)  # (P, 2)
-        s0 = math.log(math.expm1(w0)) / GRAPH_SCALE
-        self.s = nn.Parameter(s0 + 1e-3 * torch.randn(len(self.pairs)) / GRAPH_SCALE)   # seeded jitter breaks ties
-    def weights(self) -> Tensor: return F.softplus(GRAPH_SCALE * self.s)             # (P,)
-    def strongest(self, k:int) -> tuple:
-        "The `k` strongest pairs `(k, 2)` and their strengths `(k,)` (differentiable)."
-        w = self.weights()
-        i = w.detach().topk(min(k, len(w))).indices
-        return self.pairs[i], w[i]
-
 # %% ../nbs/06_model.ipynb #2d4fa8da
 def to_float(x:Tensor, # uint8 images (..., 3, H, W)
             ) -> Tensor:   # float images in [0, 1]
@@ -258,8 +242,7 @@ class MVKP(nn.Module):
         if cfg.app_mode == 'spatial' and cfg.app_size * 2 != cfg.crop_size:
             raise ValueError(f'app_mode="spatial" needs app_size = crop_size / 2, got {cfg.app_size} and {cfg.crop_size}')
         self.app_encoder = AppearanceEncoder(width=cfg.width, dim=cfg.app_dim, spatial=cfg.app_mode == 'spatial')
-        self.graph = LimbGraph(cfg.n_kpts) if cfg.graph_edges > 0 else None
-        self.decoder = Decoder(n_kpts=cfg.n_kpts + (cfg.graph_edges > 0), app_dim=cfg.app_dim, width=cfg.width, blocks=cfg.dec_blocks)
+        self.decoder = Decoder(n_kpts=cfg.n_kpts, app_dim=cfg.app_dim, width=cfg.width, blocks=cfg.dec_blocks)
         self.register_buffer('window', border_window(cfg.crop_size), persistent=False)
         self.perceptual = make_perceptual(cfg.perceptual, cfg.resnet_weights or None) if cfg.beta > 0 else None
 
@@ -308,9 +291,6 @@ def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
         if model.training and cfg.kp_jitter > 0:                        # no sub-pixel code (see `kp_jitter` below)
             q_dec = q_hat + cfg.kp_jitter * torch.randn(q_hat.shape, generator=model.aug_gen).to(q_hat)
         maps = render_gaussians(q_dec, h, cfg.sigma_dec)                 # (BV, N, h, h)
-        if model.graph is not None:                                     # + the limbs of the learned graph
-            g_edges, w_e = model.graph.strongest(cfg.graph_edges)
-            maps = torch.cat([maps, limb_map(q_dec, g_edges, w_e, h, cfg.graph_tau)[:, None]], 1)
         D, m = model.decoder(maps, app)
         M = torch.sigmoid(m.float()) * model.window                     # (BV, 1, S, S)
         D = D.float()
@@ -320,7 +300,6 @@ def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
     with scope('phi'):
         edges = knn_edges(out['X'].detach().mean(0), cfg.mask_edges) if cfg.mask_edges > 0 else None
         phi = render_mask(q_hat, cfg.mask_res, cfg.sigma_mask, edges=edges)[:, None]   # (BV, 1, r, r), r = mask_res
-        if model.graph is not None: phi = torch.maximum(phi, limb_map(q_hat, g_edges, w_e, cfg.mask_res, cfg.graph_tau)[:, None])
     out.update(x_hat=x_hat, q_hat=unfold(q_hat, b), D=unfold(D, b), M=unfold(M, b), phi=unfold(phi, b),
                I_tilde=unfold(I_tilde, b))
     return out
