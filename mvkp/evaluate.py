@@ -11,7 +11,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from .model import Config, MVKP, config_from_saved
-from .data import MultiViewDataset, load_meta, read_json, JOINT_NAMES, BONES, ArgParser, cli_errors, error_line
+from .data import MultiViewDataset, load_meta, read_json, write_json, JOINT_NAMES, BONES, ArgParser, cli_errors, error_line
 from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_probe, evaluate_probe,
                         mean_pose_baseline, eval_2d, DEFAULT_LAMBDAS, _feature_stats, _features)
 from .metrics import per_joint_error, mpjpe
@@ -299,7 +299,7 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
     path = out / 'results.json'                                  # keep results other tools added (e.g. single_view)
     old = json.loads(path.read_text()) if path.exists() else {}
     full = {k: v for k, v in old.items() if k not in res} | res
-    tmp = out / 'results.json.tmp'; tmp.write_text(json.dumps(full, indent=1)); os.replace(tmp, path)
+    write_json(path, full)
     if report: stage('report'); write_report(out, res, e, s, model, mk(test), meta)
     stage(None)
     return res
@@ -403,7 +403,6 @@ def evaluate_cross(run_dir:str|Path, # a folder written by `mvkp.train`
                   ) -> dict: # the "cross_dataset" entry of results.json
     "Probes fitted on `data`, tested on `test_data` (e.g. Human3.6M run, 3DHP training subjects, 3DHP test set)."
     from mvkp.single_view import extract_views, view_samples   # (single_view imports this module)
-    from mvkp.data import write_json
     run_dir = Path(run_dir); out = Path(out) if out is not None else run_dir
     cfg, model, _ = load_run(run_dir)
     fit_meta, test_meta = load_meta(data), load_meta(test_data)

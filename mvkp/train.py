@@ -16,14 +16,14 @@ import torch.distributed as dist
 from torch.utils.data import DataLoader, Sampler
 
 from .model import Config, ConfigError, MVKP, compute_losses, config_from_saved, LEGACY_DEFAULTS
-from .data import MultiViewDataset, load_meta, read_json, DataError, ArgParser, cli_errors, error_line
+from .data import MultiViewDataset, load_meta, read_json, write_json, DataError, ArgParser, cli_errors, error_line
 from .synthetic import make_synthetic
 
 # %% auto #0
 __all__ = ['PRESETS', 'PROG', 'RUN_FILES', 'LOG_FIELDS', 'make_config', 'cache_dir', 'config_help', 'config_groups', 'parse_args',
            'default_data', 'StepSampler', 'atomic_save', 'load_checkpoint', 'check_out', 'clear_run', 'resume_config',
            'resume_note', 'plot_step', 'setup_distributed', 'lr_at', 'cpu_has_bf16', 'amp_context', 'to_device',
-           'collapse_warning', 'atomic_json', 'train', 'run_summary', 'main']
+           'collapse_warning', 'train', 'run_summary', 'main']
 
 # %% ../nbs/07_train.ipynb #6d7c5086
 PRESETS = {
@@ -253,9 +253,6 @@ def _unmake_run(out:Path, created:bool):
     for f in ('config.json', 'log.csv'): (out / f).unlink(missing_ok=True)
     if created and out.is_dir() and not any(out.iterdir()): out.rmdir()
 
-def atomic_json(path:Path, obj):
-    "Write `obj` as JSON to `path` atomically (temp file + rename): never a half-written config.json."
-    tmp = path.with_name(path.name + '.tmp'); tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
 
 def _trim_log(path:Path, step:int):
     "On resume: drop log rows after the checkpoint's step (those steps will be redone)."
@@ -313,7 +310,7 @@ def train(cfg:Config, # settings (see `make_config`)
         out.mkdir(parents=True, exist_ok=True)
         for stale in out.glob('last.pt.*.tmp'): stale.unlink()    # temporary files of a write killed half-way
         cfg_d = asdict(cfg) | {'views': list(cfg.views)}
-        atomic_json(out / 'config.json', cfg_d | {'data': str(data.resolve())})
+        write_json(out / 'config.json', cfg_d | {'data': str(data.resolve())})
         if resume: _trim_log(out / 'log.csv', step)
 
     def save():
