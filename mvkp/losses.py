@@ -4,15 +4,17 @@
 
 # %% ../nbs/05_losses.ipynb #cbade8e6
 from __future__ import annotations
-import os
+import os, math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+from .crop import box_to_theta
 
 # %% auto #0
 __all__ = ['PERCEPTUAL', 'LOSS_TERMS', 'BasicBlock', 'ResNet18Features', 'load_resnet18_weights', 'make_perceptual',
-           'reconst_loss', 'mask_loss', 'coverage_loss', 'centering_loss', 'total_loss']
+           'reconst_loss', 'mask_loss', 'coverage_loss', 'centering_loss', 'random_similarity', 'apply_affine',
+           'crop_similar', 'equivariance_loss', 'total_loss']
 
 # %% ../nbs/05_losses.ipynb #90f39f39
 class BasicBlock(nn.Module):
@@ -152,6 +154,47 @@ def centering_loss(box_centre:Tensor, # (B, 2) (or (B, V, 2)) box centre (cx, cy
     mu = kpts.mean(-2)
     if detach_kpts: mu = mu.detach()
     return (box_centre - mu).pow(2).sum(-1).mean()
+
+# %% ../nbs/05_losses.ipynb #e9u1cd01
+def random_similarity(n:int, # how many transforms
+                      max_deg:float=30., # rotations drawn uniformly in [-max_deg, max_deg] degrees
+                      max_scale:float=0.15, # scales drawn log-uniformly in [1 / (1 + max_scale), 1 + max_scale]
+                      max_shift:float=0.1, # shifts drawn uniformly in [-max_shift, max_shift] per axis (crop-normalised)
+                      generator:torch.Generator|None=None,
+                     ) -> Tensor: # (n, 2, 3) affines `u -> s R u + t` in crop-normalised coordinates
+    "Random rotations, scalings and small shifts of the crop, as `F.affine_grid` thetas."
+    r = lambda *shape: 2 * torch.rand(*shape, generator=generator) - 1       # uniform in [-1, 1]
+    a, s, t = r(n) * math.radians(max_deg), torch.exp(r(n) * math.log1p(max_scale)), r(n, 2) * max_shift
+    c, si = s * torch.cos(a), s * torch.sin(a)
+    return torch.stack([torch.stack([c, -si, t[:, 0]], -1), torch.stack([si, c, t[:, 1]], -1)], -2)
+
+def apply_affine(theta:Tensor, # (..., 2, 3) affines
+                 q:Tensor, # (..., N, 2) points (x, y)
+                ) -> Tensor: # (..., N, 2) `A q + b`
+    "Apply 2D affines to points."
+    return q @ theta[..., :2].transpose(-1, -2) + theta[..., None, :, 2]
+
+def crop_similar(frames:Tensor, # (B, C, H, W) frames
+                 box:Tensor, # (B, 3) boxes (cx, cy, s), as for `crop`
+                 theta:Tensor, # (B, 2, 3) affines in crop coordinates (`random_similarity`)
+                 size:int=64, # side of the square crop in pixels
+                ) -> Tensor: # (B, C, size, size): pixel u reads `crop(frames, box)` at `theta u`, from the frame itself
+    "The crop at `box` warped by `theta`, sampled from the frame in one step (no padding inside the frame)."
+    B, C, H, W = frames.shape
+    A = box_to_theta(box, (H, W))                                    # (B, 2, 3) crop -> frame: p = half q + c
+    half = A.diagonal(dim1=-2, dim2=-1)                              # (B, 2)
+    T = torch.cat([half[..., None] * theta[..., :2], (half * theta[..., 2] + A[..., 2])[..., None]], -1)
+    grid = F.affine_grid(T.to(frames.dtype), (B, C, size, size), align_corners=False)
+    return F.grid_sample(frames, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
+
+def equivariance_loss(q:Tensor, # (B, N, 2) keypoints of the crops, crop-normalised
+                      q_t:Tensor, # (B, N, 2) keypoints of the warped crops
+                      theta:Tensor, # (B, 2, 3) the warps (`crop_similar`)
+                     ) -> Tensor: # scalar: mean over crops and keypoints of ||theta q_t - q||^2
+    "Keypoints of a warped crop, mapped back by the warp, against the keypoints of the crop."
+    if q.shape != q_t.shape or q.shape[-1] != 2 or theta.shape != (*q.shape[:-2], 2, 3):
+        raise ValueError(f"equivariance_loss: q {tuple(q.shape)} and q_t {tuple(q_t.shape)} must be (B, N, 2), theta {tuple(theta.shape)} (B, 2, 3)")
+    return (apply_affine(theta, q_t) - q).pow(2).sum(-1).mean()
 
 # %% ../nbs/05_losses.ipynb #5abef59d
 LOSS_TERMS = ('reconst', 'mask', 'coverage', 'centering')

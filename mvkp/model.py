@@ -18,6 +18,7 @@ from .keypoints import KeypointEncoder, spatial_softmax, soft_argmax, render_gau
 from .triangulation import triangulate, project, pixel_to_norm, norm_to_pixel
 from .masks import render_mask, knn_edges
 from .losses import reconst_loss, mask_loss, coverage_loss, centering_loss, total_loss, make_perceptual
+from .losses import random_similarity, crop_similar, equivariance_loss
 
 # %% auto #0
 __all__ = ['CHOICES', 'RULES', 'LEGACY_DEFAULTS', 'REMOVED', 'Config', 'ConfigError', 'check_config', 'config_from_saved',
@@ -62,6 +63,7 @@ class Config:
     w_M: float = 0.3          # mask loss: sg(phi) -> M (keeps M from filling the crop)
     delta: float = 0.02       # coverage loss (weak: a strong pull onto the early, blurry M bunches the keypoints)
     eta: float = 1.0          # centering loss
+    w_equi: float = 0.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
     w_scale: float = 0.01     # weak prior pulling the mean box half-size towards s_target
     s_target: float = 0.4
     w_box_bg: float = 1.0     # prior pulling the detector's box towards `background_box` (label-free; 0: the paper's detector alone)
@@ -142,7 +144,7 @@ RULES = dict(  # field: (test, what is expected); fields not listed: any value o
     s_min=_pos, app_size=_min(1), app_dim=_min(1), dec_blocks=_min(1), sigma_dec=_pos, kp_jitter=_min(0), sigma_mask=_pos,
     mask_res=_min(1), mask_edges=_min(0), heat_bound=_min(0),
     rec_scale=_min(0), w_frame=_min(0), w_crop=_min(0), beta=_min(0), gamma=_min(0), w_phi=_min(0), w_M=_min(0), delta=_min(0),
-    eta=_min(0), w_scale=_min(0), s_target=_pos, w_box_bg=_min(0), box_bg_thresh=_pos,
+    eta=_min(0), w_equi=_min(0), w_scale=_min(0), s_target=_pos, w_box_bg=_min(0), box_bg_thresh=_pos,
     lr=_pos, weight_decay=_min(0), steps=_min(1), batch_frames=_min(1), warmup=_min(0), grad_clip=_pos, seed=_min(0),
     workers=_min(0), log_every=_min(1), fig_every=_min(0), ckpt_every=_min(1), max_bad_steps=_min(1))
 
@@ -261,10 +263,17 @@ def keypoints_3d(model:MVKP, I:Tensor, B_:Tensor, P:Tensor):
     with scope('encoder'):
         x = colour_augment(crops, generator=model.aug_gen) if model.cfg.aug_colour and model.training else crops
         logits = model.encoder(x).float()                               # (BV, N, S/4, S/4)
+        theta = None
+        if model.training and model.cfg.w_equi > 0:                     # the crops rotated / scaled: keypoints must follow
+            theta = random_similarity(len(box), generator=model.aug_gen).to(box)
+            xt = crop_similar(fold(I), box.detach(), theta, model.cfg.crop_size)
+            logits_t = model.encoder(colour_augment(xt, generator=model.aug_gen) if model.cfg.aug_colour else xt).float()
     with full_precision(I):                                             # geometry in fp32, also under bf16 autocast
         with scope('encoder'):
             heat = spatial_softmax(bound_logits(logits, model.cfg.heat_bound))
             q = soft_argmax(heat)                                       # (BV, N, 2) crop-normalised
+            equi = {} if theta is None else dict(theta_t=theta,    # `equivariance_loss`'s inputs
+                q_t=soft_argmax(spatial_softmax(bound_logits(logits_t, model.cfg.heat_bound))))
         p = crop_to_frame(q, box[:, None, :], (H, W))                   # (BV, N, 2) frame-normalised
         x = norm_to_pixel(unfold(p, b), (W, H))                         # (B, V, N, 2) pixels
         w = None
@@ -272,7 +281,7 @@ def keypoints_3d(model:MVKP, I:Tensor, B_:Tensor, P:Tensor):
             w = unfold(heat.flatten(-2).max(-1).values, b).transpose(1, 2)  # (B, N, V)
         with scope('triangulation'):
             X = triangulate(x.transpose(1, 2).float(), P[:, None].float(), w)   # (B, N, 3) world mm
-    return dict(box=unfold(box, b), crops=unfold(crops, b), heat=unfold(heat, b), q=unfold(q, b), x2d=x, X=X)
+    return dict(box=unfold(box, b), crops=unfold(crops, b), heat=unfold(heat, b), q=unfold(q, b), x2d=x, X=X, **equi)
 
 # %% ../nbs/06_model.ipynb #c36b1bd2
 def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
@@ -339,4 +348,7 @@ def compute_losses(model:MVKP, batch:dict, out:dict):
         prior = prior + cfg.w_box_bg * box_bg; logs['box_bg'] = float(box_bg.detach())
     logs.update(scale_prior=float(scale_prior.detach()), box_s=float(box[..., 2].detach().mean()), total=float(loss.detach() + prior.detach()),
                 kp_spread=float(out['q'].detach().std(-2).mean()))   # 2D keypoints' spread in the crop (~0: all in one point)
+    if 'q_t' in out:                                                      # equivariance (off by default)
+        equi = equivariance_loss(fold(out['q']), out['q_t'], out['theta_t'])
+        prior = prior + cfg.w_equi * equi; logs['equivariance'] = float(equi.detach())
     return loss + prior, logs

@@ -238,7 +238,7 @@ class _Stop:
 
 # %% ../nbs/07_train.ipynb #f7249452
 LOG_FIELDS = ['step', 'total', 'reconst', 'mask', 'coverage', 'centering', 'scale_prior', 'box_bg', 'box_s', 'kp_spread', 'lr', 'step_s',
-              'views_per_s', 'bad_steps']
+              'views_per_s', 'bad_steps', 'equivariance']
 
 def collapse_warning(step:int, logs:dict, after:int=1000, min_spread:float=0.01) -> str|None:
     "A message when, past step `after`, all keypoints of a batch sit in one point of the crop (a degenerate solution)."
