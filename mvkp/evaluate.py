@@ -13,15 +13,15 @@ from torch.utils.data import DataLoader
 from .model import Config, MVKP, config_from_saved
 from .data import MultiViewDataset, load_meta, read_json, write_json, JOINT_NAMES, BONES, ArgParser, cli_errors, error_line
 from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_probe, evaluate_probe,
-                        mean_pose_baseline, eval_2d, DEFAULT_LAMBDAS, _feature_stats, _features)
+                        mean_pose_baseline, eval_2d, probe_inputs, holdout)
+from .diagnostics import within_subject, turn_ratio, heading_transfer, sequence_actions, per_action, nearest_keypoint
 from .metrics import per_joint_error, mpjpe
 from .train import default_data
 
 # %% auto #0
-__all__ = ['CHECKPOINTS', 'ARM_JOINTS', 'load_weights', 'load_run', 'extract', 'probe_inputs', 'probe_scores', 'oracle_scores',
-           'split_labelled', 'holdout', 'body_axes', 'heading', 'turn_ratio', 'within_subject', 'heading_transfer',
-           'sequence_actions', 'per_action', 'nearest_keypoint', 'stages', 'by_subject', 'evaluate_run',
-           'results_table', 'write_report', 'match_joints', 'report_units', 'evaluate_cross', 'cross_table', 'main']
+__all__ = ['CHECKPOINTS', 'ARM_JOINTS', 'load_weights', 'load_run', 'extract', 'probe_scores', 'oracle_scores', 'split_labelled',
+           'stages', 'by_subject', 'evaluate_run', 'results_table', 'write_report', 'match_joints', 'report_units',
+           'evaluate_cross', 'cross_table', 'main']
 
 # %% ../nbs/08a_evaluate.ipynb #b29aea20
 CHECKPOINTS = ('last.pt', 'model.pt')   # newest first: last.pt is written at every checkpoint and at the end, model.pt when a schedule finishes
@@ -76,10 +76,6 @@ def extract(model:MVKP, ds:MultiViewDataset, batch:int=32, workers:int=0, device
     return {k: torch.cat(v) for k, v in res.items()}
 
 # %% ../nbs/08a_evaluate.ipynb #a3233862
-def probe_inputs(d:dict, root:int=0) -> tuple:
-    "(centred keypoints, root-relative joints) of an `extract` output: what the probes map between."
-    return center_keypoints(d['X'].double()).float(), root_relative(d['joints3d'], root)
-
 def probe_scores(train:dict, val:dict, test:dict, image_size, mlp_kw:dict|None=None, root:int=0) -> dict:
     "Linear and MLP probes (3D) and the 2D linear regression, from `extract` outputs of the three splits."
     Xs, Ys = zip(*(probe_inputs(d, root) for d in (train, val, test)))
@@ -117,97 +113,6 @@ def split_labelled(meta:dict, labelled:list|None=None,
     elif val == 'holdout': val = None
     return lab, val, meta['splits']['test']
 
-def holdout(d:dict, # `extract` output
-            frac=0.2) -> tuple: # (first 1-frac of the frames, last frac): a validation split from the labelled frames
-    "Split extracted frames in time order: the probes' validation set when the dataset has no `val` split."
-    n = len(d['X']); k = max(1, int(n * (1 - frac)))
-    return {k_: v[:k] for k_, v in d.items()}, {k_: v[k:] for k_, v in d.items()}
-
-# %% ../nbs/08a_evaluate.ipynb #98b8288b
-def body_axes(joints3d, # (T, J, 3) joints, world (z is up)
-              hips:tuple=(1, 4), # indices of the right and left hip (Human3.6M order)
-             ) -> torch.Tensor: # (T, 3, 3) rows: the hip line (right -> left), forward, up
-    "The body's horizontal frame from its hips."
-    J = torch.as_tensor(joints3d)
-    side = J[:, hips[1]] - J[:, hips[0]]; side = side * side.new_tensor([1., 1, 0])   # horizontal right -> left
-    side = side / side.norm(dim=-1, keepdim=True).clamp_min(1e-9)
-    up = side.new_tensor([0., 0, 1]).expand_as(side)
-    return torch.stack([side, torch.linalg.cross(up, side), up], -2)
-
-def heading(joints3d, hips:tuple=(1, 4)) -> torch.Tensor:
-    "(T,) the body's heading in radians: the angle of its hip line in the ground plane (z is up)."
-    side = body_axes(joints3d, hips)[:, 0]
-    return torch.atan2(side[:, 1], side[:, 0])
-
-def turn_ratio(X, # (T, N, 3) keypoints, world
-               joints3d, # (T, J, 3) labelled joints, world
-               hips:tuple=(1, 4), # indices of the right and left hip (Human3.6M order)
-               root:int=0, # root joint
-              ) -> float: # horizontal spread in the body frame / in the world frame (0: keypoints fixed on the body)
-    "How much the keypoints turn with the body (z is up)."
-    X, J = torch.as_tensor(X).double(), torch.as_tensor(joints3d).double()
-    R = body_axes(J, hips)                                                      # (T, 3, 3) rows: the body's axes
-    rel = X - J[:, root:root + 1]                                               # (T, N, 3) root-relative, world axes
-    body = torch.einsum('tij,tnj->tni', R, rel)
-    spread = lambda Y: Y[..., :2].std(0).mean()                                 # over time, per keypoint and axis
-    return float(spread(body) / spread(rel).clamp_min(1e-9))
-
-def within_subject(d:dict, # `extract` output of the labelled subject(s), frames in time order
-                   root:int=0) -> dict: # {"linear": mm, "mean_pose": mm} on the last 20 % of the frames
-    "Linear probe within the labelled frames: first 60 % fit, next 20 % ridge strength, last 20 % test."
-    fit, test = holdout(d, 0.2)
-    tr, va = holdout(fit, 0.25)
-    (Xt, Yt), (Xv, Yv), (Xs, Ys) = (probe_inputs(e, root) for e in (tr, va, test))
-    lin = fit_linear_probe(Xt, Yt, Xv, Yv)
-    return dict(linear=evaluate_probe(lin, Xs, Ys)['mpjpe'], mean_pose=mean_pose_baseline(Yt, Ys)['mpjpe'])
-
-def heading_transfer(train:dict, # `extract`-like dict (`X`, `joints3d`) of the labelled subject, frames in time order
-                     others:dict, # {name: `extract`-like dict} of the subjects to test on
-                     hips:tuple=(1, 4), lambdas=DEFAULT_LAMBDAS,
-                    ) -> dict: # {name: mean absolute heading error in degrees}; "labelled" is its last 20 % of frames
-    "Ridge from centred keypoints to `(cos h, sin h)`, fitted on `train` (strength on its last 20 %), tested per subject."
-    fit, val = holdout(train, 0.2)
-    mu, sd = _feature_stats(torch.as_tensor(fit['X']))                      # the linear probe's standardised features
-    feats = lambda d: _features(torch.as_tensor(d['X']).double(), mu, sd)
-    h_fit = heading(torch.as_tensor(fit['joints3d']).double(), hips)
-    Z, Y = feats(fit), torch.stack([h_fit.cos(), h_fit.sin()], -1)
-    def solve(lam): return torch.linalg.solve(Z.T @ Z / len(Z) + lam * torch.eye(Z.shape[1], dtype=Z.dtype), Z.T @ (Y - Y.mean(0)) / len(Z))
-    def err(W, d):
-        p = feats(d) @ W + Y.mean(0)
-        h = heading(torch.as_tensor(d['joints3d']).double(), hips)
-        return float((torch.remainder(torch.atan2(p[:, 1], p[:, 0]) - h + torch.pi, 2 * torch.pi) - torch.pi).abs().mean().rad2deg())
-    W = min((solve(l) for l in lambdas), key=lambda W: err(W, val))
-    return dict(labelled=err(W, val)) | {k: err(W, d) for k, d in others.items()}
-
-# %% ../nbs/08a_evaluate.ipynb #a3c0de22
-def sequence_actions(ds:MultiViewDataset, # the dataset an `extract` output came from
-                     meta:dict, # its `meta.json`
-                    ) -> list: # [[action of each sequence] for each subject of `ds`]
-    "The action of every sequence of `ds`: from `meta['sequences']`, else the sequence name without its take number."
-    seqs = meta.get('sequences', {})
-    def action(sub, name):
-        if name in seqs.get(sub, {}): return seqs[sub][name]['action']
-        head, _, tail = name.rpartition('_')
-        return head if head and tail.isdigit() else name
-    return [[action(sub, q['dir'].name) for q in sc['seqs']] for sub, sc in zip(ds.subjects, ds.scans)]
-
-def per_action(frame_err:dict, # {probe: (T,) error of each test frame}
-               d:dict, # `extract` output of the test frames (`subject_idx`, `seq_idx`)
-               actions:list, # `sequence_actions` of the test dataset
-              ) -> dict: # {action: {probe: mean error}}, actions in first-seen order
-    "Mean error of each probe on the frames of each action."
-    names = [actions[s][q] for s, q in zip(d['subject_idx'].tolist(), d['seq_idx'].tolist())]
-    out = {}
-    for a in dict.fromkeys(names):
-        m = torch.tensor([n == a for n in names])
-        out[a] = {k: float(v[m].mean()) for k, v in frame_err.items()}
-    return out
-
-def nearest_keypoint(X, # (T, N, 3) discovered 3D keypoints
-                     joints3d, # (T, J, 3) ground-truth joints, same frame and units
-                    ) -> torch.Tensor: # (J,) median over frames of the distance from each joint to its nearest keypoint
-    "Does some keypoint follow each joint? The median distance from the joint to the nearest keypoint."
-    return torch.cdist(joints3d.double(), X.double()).amin(-1).median(0).values.float()
 
 # %% ../nbs/08a_evaluate.ipynb #a86181ac
 def stages(names:list, # the stages, in order
