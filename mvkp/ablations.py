@@ -13,7 +13,7 @@ from .model import Config
 from .train import make_config, train, default_data, PRESETS
 from .evaluate import evaluate_run
 from .single_view import evaluate_single_view
-from .data import write_json
+from .data import write_json, ArgParser, cli_errors
 
 # %% auto #0
 __all__ = ['VARIANTS', 'ROWS', 'LABELS', 'PAPER_H36M', 'PAPER_ORDER', 'parse_only', 'variant_config', 'run_variant',
@@ -221,8 +221,8 @@ def run_ablations(out:str|Path, # the ablation folder: one run folder per varian
 # %% ../nbs/11_ablations.ipynb #41dea573
 def main(argv=None):
     "Entry point of `python -m mvkp.ablations --out DIR`."
-    p = argparse.ArgumentParser(prog='python -m mvkp.ablations', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-                                description='Train, evaluate and tabulate the ablation runs (resumable: re-run the same command).')
+    p = ArgParser(prog='python -m mvkp.ablations', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+                  description='Train, evaluate and tabulate the ablation runs (resumable: re-run the same command).')
     p.add_argument('--out', required=True, help='ablation folder (one run folder per variant, ablations.json, ablations.md)')
     p.add_argument('--preset', default=None, choices=list(PRESETS), help="training preset (default: 'full' on a GPU, 'smoke' on a CPU)")
     p.add_argument('--steps', type=int, default=None, help="training steps per run (default: the preset's)")
@@ -243,8 +243,9 @@ def main(argv=None):
         except (ValueError, KeyError, TypeError) as e: p.error(f'--set {k}={v}: {e}')
     try: parse_only(a.only)
     except ValueError as e: p.error(str(e))
-    s = run_ablations(a.out, a.preset, a.steps, a.only, a.data, over, a.every, sv_kw=dict(steps=a.sv_steps),
-                      two_views=tuple(int(v) for v in a.two_views.split(',')), device=a.device, cache=a.cache)
+    with cli_errors(p.prog):
+        s = run_ablations(a.out, a.preset, a.steps, a.only, a.data, over, a.every, sv_kw=dict(steps=a.sv_steps),
+                          two_views=tuple(int(v) for v in a.two_views.split(',')), device=a.device, cache=a.cache)
     print(ablations_table(s))
     if any(r['status'] == 'interrupted' for r in s['status'].values()): sys.exit(130)
     return s

@@ -10,14 +10,13 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.data import Dataset
-from fastcore.script import call_parse
 from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['JOINT_NAMES', 'BONES', 'FORMAT', 'META_KEYS', 'EXPECTED_ERRORS', 'DataError', 'camera_matrix', 'project_points',
            'look_at', 'write_json', 'save_npy', 'read_json', 'check_npy', 'write_meta', 'load_meta', 'write_cameras',
            'load_cameras', 'boxes_from_masks', 'SequenceWriter', 'list_sequences', 'open_npy', 'compute_backgrounds',
-           'validate_dataset', 'MultiViewDataset', 'error_line', 'cli_errors', 'ArgParser', 'mvkp_validate']
+           'validate_dataset', 'MultiViewDataset', 'error_line', 'cli_errors', 'ArgParser', 'validate_main']
 
 # %% ../nbs/00_data.ipynb #e29fc696
 JOINT_NAMES = ['Hip', 'RHip', 'RKnee', 'RFoot', 'LHip', 'LKnee', 'LFoot', 'Spine', 'Thorax', 'Neck/Nose', 'Head',
@@ -438,9 +437,12 @@ class ArgParser(argparse.ArgumentParser):
     def error(self, message): self.exit(2, f'{self.prog}: error: {message} (--help lists the options)\n')
 
 # %% ../nbs/00_data.ipynb #4f5b88b1
-@call_parse
-def mvkp_validate(root:str, # dataset root (with meta.json)
-         full:bool=False): # also read the label arrays and check their values
-    "Check an mvkp dataset and print a summary (exit status 1 and the problem on a bad dataset)."
-    try: print(json.dumps(validate_dataset(root, full)))
-    except DataError as e: raise SystemExit(f'invalid dataset: {e}')
+def validate_main(argv=None):
+    "Entry point of `python -m mvkp.data ROOT [--full]`: check an mvkp dataset and print a summary (one-line error, exit status 1, on a bad one)."
+    p = ArgParser(prog='python -m mvkp.data', description='Check an mvkp dataset and print a summary.')
+    p.add_argument('root', help='dataset root (with meta.json)')
+    p.add_argument('--full', action='store_true', help='also read the label arrays and check their values')
+    a = p.parse_args(argv)
+    with cli_errors(p.prog): print(json.dumps(validate_dataset(a.root, a.full)))
+
+if __name__ == '__main__' and '__file__' in globals(): validate_main()   # `python -m mvkp.data ROOT`, not in a notebook

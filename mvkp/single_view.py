@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from torch import nn, Tensor
 
-from .data import MultiViewDataset, load_meta, load_cameras, write_json
+from .data import MultiViewDataset, load_meta, load_cameras, write_json, ArgParser, cli_errors
 from .probe import center_keypoints, fit_linear_probe, fit_mlp_probe, evaluate_probe, mean_pose_baseline
 from .evaluate import load_run, extract, split_labelled
 from .probe import holdout   # holdout(d, frac): (first 1-frac of the frames, rest)
@@ -207,8 +207,7 @@ def _write(run_dir:Path, res:dict, lifter:Lifter):
 # %% ../nbs/10_single_view.ipynb #96435409
 def main(argv=None):
     "Entry point of `python -m mvkp.single_view RUN_DIR`."
-    import argparse
-    p = argparse.ArgumentParser(prog='python -m mvkp.single_view', description='Train the single-view lifter on a run and score it.')
+    p = ArgParser(prog='python -m mvkp.single_view', description='Train the single-view lifter on a run and score it.')
     p.add_argument('run_dir'); p.add_argument('--data', default=None, help="dataset (default: the run's)")
     p.add_argument('--labelled', default=None, help='comma-separated labelled subjects (default: first training subject)')
     p.add_argument('--every', type=int, default=1, help='use every k-th frame')
@@ -216,8 +215,9 @@ def main(argv=None):
     p.add_argument('--hidden', type=int, default=1024, help='lifter width')
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     a = p.parse_args(argv)
-    r = evaluate_single_view(a.run_dir, a.data, a.labelled.split(',') if a.labelled else None, a.every, a.steps,
-                             dict(hidden=a.hidden), device=a.device)
+    with cli_errors(p.prog):
+        r = evaluate_single_view(a.run_dir, a.data, a.labelled.split(',') if a.labelled else None, a.every, a.steps,
+                                 dict(hidden=a.hidden), device=a.device)
     for k in ('linear', 'mlp'): print(f"SV model, {k} probe: " + ', '.join(f'{m} {v:.1f}' for m, v in r[k].items()) + ' mm')
     return r
 

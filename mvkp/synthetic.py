@@ -9,17 +9,16 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
-from fastcore.script import call_parse
 from .data import (JOINT_NAMES, BONES, DataError, SequenceWriter, write_meta, write_cameras, load_meta,
                        compute_backgrounds, camera_matrix, project_points, look_at, validate_dataset, load_cameras,
-                       list_sequences, open_npy, cli_errors)
+                       list_sequences, open_npy, cli_errors, ArgParser)
 
 # %% auto #0
 __all__ = ['SUBJECTS', 'SPLITS', 'SKIN', 'HAIR', 'ANGLES', 'ACTIONS', 'BASE_POSE', 'PARTS', 'PART_COLOUR', 'LIGHT', 'STRIPE',
            'VERSION', 'TINY', 'body_shape', 'forward_kinematics', 'action_tracks', 'perform', 'make_cameras',
            'camera_rays', 'downsample', 'render_background', 'body_parts', 'capsule_hits', 'render_view',
            'prepare_view', 'render_sequence', 'sequence_plan', 'sequence_joints', 'make_synthetic', 'forearm_width',
-           'mvkp_synthetic']
+           'main']
 
 # %% ../nbs/00a_synthetic.ipynb #c91317ef
 SUBJECTS = ['S1', 'S5', 'S6', 'S7', 'S8', 'S9', 'S11']
@@ -624,19 +623,23 @@ def _cli_plan(subjects:str|None, actions:str|None, tiny:bool, **sizes)->dict: # 
         if kw[k] < lo: raise ValueError(f'--{k} {kw[k]}: expected an integer >= {lo}')
     return kw | dict(subjects=subs, actions=acts)
 
-@call_parse
-def mvkp_synthetic(out:str='data/synthetic', # dataset directory
-         frames_per_seq:int=None, # frames per take, 6.25 fps (default: 64)
-         actions:str=None, # comma-separated subset of the actions (default: all eleven)
-         takes:int=None, # takes of each action (default: 2)
-         size:int=None, # image width and height (default: 128)
-         seed:int=0, # random seed: other people, other takes, the same protocol
-         subjects:str=None, # comma-separated subset of S1,S5,S6,S7,S8,S9,S11
-         workers:int=None, # parallel processes (default: one per CPU)
-         tiny:bool=False): # the small test preset (2 subjects x 2 takes x 10 frames at 64 px; no size options with it)
-    "Write (or reuse) the synthetic multi-view dataset."
-    with cli_errors('python -m mvkp.synthetic'):
-        kw = _cli_plan(subjects, actions, tiny, frames_per_seq=frames_per_seq, takes=takes, size=size)
-        if workers is not None and workers < 1: raise ValueError(f'--workers {workers}: expected an integer >= 1')
-        make_synthetic(out, **kw, seed=seed, workers=workers, verbose=True)
-        print(json.dumps(validate_dataset(out)))
+def main(argv=None):
+    "Entry point of `python -m mvkp.synthetic`: write (or reuse) the synthetic multi-view dataset."
+    p = ArgParser(prog='python -m mvkp.synthetic', description='Write (or reuse) the synthetic multi-view dataset.')
+    p.add_argument('--out', default='data/synthetic', help='dataset directory (default: data/synthetic)')
+    p.add_argument('--frames_per_seq', type=int, help='frames per take, 6.25 fps (default: 64)')
+    p.add_argument('--actions', help='comma-separated subset of the actions (default: all eleven)')
+    p.add_argument('--takes', type=int, help='takes of each action (default: 2)')
+    p.add_argument('--size', type=int, help='image width and height (default: 128)')
+    p.add_argument('--seed', type=int, default=0, help='random seed: other people, other takes, the same protocol (default: 0)')
+    p.add_argument('--subjects', help='comma-separated subset of S1,S5,S6,S7,S8,S9,S11')
+    p.add_argument('--workers', type=int, help='parallel processes (default: one per CPU)')
+    p.add_argument('--tiny', action='store_true', help='the small test preset (2 subjects x 2 takes x 10 frames at 64 px; no size options with it)')
+    a = p.parse_args(argv)
+    with cli_errors(p.prog):
+        kw = _cli_plan(a.subjects, a.actions, a.tiny, frames_per_seq=a.frames_per_seq, takes=a.takes, size=a.size)
+        if a.workers is not None and a.workers < 1: raise ValueError(f'--workers {a.workers}: expected an integer >= 1')
+        make_synthetic(a.out, **kw, seed=a.seed, workers=a.workers, verbose=True)
+        print(json.dumps(validate_dataset(a.out)))
+
+if __name__ == '__main__' and '__file__' in globals(): main()   # `python -m mvkp.synthetic`, not in a notebook
