@@ -6,8 +6,8 @@ Parts: data (DataLoader, as configured), forward regions of `mvkp.model` (detect
 decoder, composite, phi; named with torch.profiler.record_function), losses, backward, optimizer step. Forward
 regions are measured with the profiler on a few extra steps; all other figures are wall-clock without the profiler.
 Variants are timed in interleaved rounds (`--rounds`, default 3) and the best round of each counts, so that a slow
-spell of a shared machine does not land on one variant. Also compares channels_last, bf16 autocast (`cpu_amp`, on CPUs with native bf16), the previous defaults (fp32,
-antialiased-bilinear detector resize) and (if asked) torch.compile against the default, as ratios in the same run.
+spell of a shared machine does not land on one variant. Also compares channels_last, bf16 autocast (`cpu_amp`, on CPUs with native bf16) and (if asked) torch.compile
+against the default, as ratios in the same run.
 """
 import argparse, json, os, resource, sys, time
 from pathlib import Path
@@ -83,7 +83,6 @@ def main():
     ds = MultiViewDataset(data, 'train', seed=0, labels=False)
     variants = {'default': {}, f'channels_last={not cfg.channels_last}': dict(channels_last=not cfg.channels_last)}
     if cpu_has_bf16(): variants['cpu_amp=False'] = dict(cpu_amp=False)            # fp32 on this CPU
-    variants['previous defaults'] = dict(cpu_amp=False, det_resize='bilinear')      # before bf16 and the area resize
     if a.compile: variants['compile'] = dict(compile=True)
     results, rounds = {}, {}
     for r in range(a.rounds):      # interleaved rounds: a slow spell of the machine hits every variant, not one

@@ -5,11 +5,10 @@
 # %% ../nbs/11_ablations.ipynb #187f1b4a
 from __future__ import annotations
 import json, os, sys, time, argparse
-from dataclasses import asdict
 from pathlib import Path
 import torch
 
-from .model import Config
+from .model import Config, config_to_saved
 from .train import make_config, train, default_data, PRESETS
 from .evaluate import evaluate_run
 from .single_view import evaluate_single_view
@@ -66,7 +65,7 @@ def _read(p:Path) -> dict: return json.loads(p.read_text()) if p.exists() else {
 def _check_config(run:Path, cfg:Config):
     "Warn when a run folder was made with another config than the one asked for now."
     old = {k: v for k, v in _read(run / 'config.json').items() if k != 'data'}
-    new = asdict(cfg) | {'views': list(cfg.views)}
+    new = config_to_saved(cfg)
     diff = sorted(k for k in old if old[k] != new.get(k))
     if diff: print(f'warning: {run} was made with other settings ({", ".join(f"{k}={old[k]}" for k in diff)}); '
                    f'keeping them (delete the folder to redo it)', file=sys.stderr)

@@ -143,13 +143,11 @@ class Detector(nn.Module):
                  s_max:float=0.8, # largest half-height of the box
                  t_max:float=None, # largest |cx|, |cy|; default 1 - s_min
                  in_ch:int=3, # input channels (3: RGB; 6: RGB and |I - B| with the background, as `mvkp.model` does)
-                 resize:str='area', # downscaling to det_size: 'area' (box filter, fast) or 'bilinear' (antialiased, as runs saved before this option)
                 ):
         super().__init__()
         if det_size % 16: raise ValueError(f"mvkp.crop.Detector: det_size must be a multiple of 16, got {det_size}")
         if not 0 < s_min < s_max: raise ValueError(f"mvkp.crop.Detector: need 0 < s_min < s_max, got {s_min}, {s_max}")
-        if resize not in ('area', 'bilinear'): raise ValueError(f"mvkp.crop.Detector: resize must be 'area' or 'bilinear', got {resize!r}")
-        self.det_size, self.s_min, self.s_max, self.resize = det_size, s_min, s_max, resize
+        self.det_size, self.s_min, self.s_max = det_size, s_min, s_max
         self.t_max = 1 - s_min if t_max is None else t_max
         ch = [in_ch, width, 2 * width, 4 * width, 4 * width]
         self.body = nn.Sequential(*[m for i, o in zip(ch[:-1], ch[1:]) for m in
@@ -161,9 +159,7 @@ class Detector(nn.Module):
                ) -> Tensor: # (B, 3) boxes (cx, cy, s)
         if frames.ndim != 4 or frames.shape[1] != self.body[0].in_channels:
             raise ValueError(f"mvkp.crop.Detector: frames must be (B, {self.body[0].in_channels}, H, W), got shape {tuple(frames.shape)}")
-        size = (self.det_size, self.det_size)
-        x = (F.interpolate(frames, size=size, mode='area') if self.resize == 'area' else
-             F.interpolate(frames, size=size, mode='bilinear', antialias=True, align_corners=False))
+        x = F.interpolate(frames, size=(self.det_size, self.det_size), mode='area')   # area (box) filter
         o = self.head(self.body(x - 0.5).flatten(1))
         return torch.cat([self.t_max * torch.tanh(o[:, :2]),
                           self.s_min + (self.s_max - self.s_min) * torch.sigmoid(o[:, 2:])], -1)

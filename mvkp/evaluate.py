@@ -55,7 +55,7 @@ def load_run(run_dir:str|Path, # a folder written by `mvkp.train`
     cfg_path = run_dir / 'config.json'
     if not cfg_path.exists(): raise FileNotFoundError(f'{cfg_path}: not a run folder (no config.json)')
     d = read_json(cfg_path); data = d.pop('data', None)
-    cfg = config_from_saved(d)
+    cfg = config_from_saved(d, what=str(cfg_path))
     torch.manual_seed(cfg.seed)
     model = MVKP(cfg)
     if not untrained:

@@ -16,14 +16,14 @@ from torch.profiler import record_function as scope   # named regions for bench/
 from .crop import Detector, crop, uncrop, crop_to_frame, frame_to_crop, border_window, background_box
 from .keypoints import KeypointEncoder, spatial_softmax, soft_argmax, render_gaussians, bound_logits, colour_augment
 from .triangulation import triangulate, project, pixel_to_norm, norm_to_pixel
-from .masks import render_mask, knn_edges
+from .masks import render_mask
 from .losses import reconst_loss, mask_loss, coverage_loss, centering_loss, total_loss, make_perceptual
 from .losses import random_similarity, crop_similar, equivariance_loss
 
 # %% auto #0
-__all__ = ['CHOICES', 'RULES', 'LEGACY_DEFAULTS', 'REMOVED', 'Config', 'ConfigError', 'check_config', 'config_from_saved',
-           'conv_block', 'AppearanceEncoder', 'Decoder', 'to_float', 'full_precision', 'fold', 'unfold', 'MVKP',
-           'keypoints_3d', 'decode', 'model_forward', 'compute_losses']
+__all__ = ['CHOICES', 'RULES', 'CONFIG_VERSION', 'REMOVED', 'Config', 'ConfigError', 'check_config', 'config_to_saved',
+           'config_from_saved', 'conv_block', 'AppearanceEncoder', 'Decoder', 'to_float', 'full_precision', 'fold',
+           'unfold', 'MVKP', 'keypoints_3d', 'decode', 'model_forward', 'compute_losses']
 
 # %% ../nbs/06_model.ipynb #2f80748e
 @dataclass
@@ -36,19 +36,12 @@ class Config:
     det_width: int = 16       # channel width of the detector
     det_size: int = 64        # the detector sees the frame downscaled to det_size x det_size
     det_bg_diff: bool = True  # detector input also gets |I - B| (background is given: no labels involved)
-    det_resize: str = 'area'  # detector's downscaling: 'area' (fast) or 'bilinear' (antialiased, runs saved before this field)
     s_min: float = 0.2        # box half-size bounds, frame-normalised units
     s_max: float = 0.7
-    app_mode: str = 'spatial' # appearance of another frame: 'spatial' feature map or global 'vector'
-    app_size: int = 32        # appearance crop side (spatial: must be crop_size / 2, the map is then at crop_size / 4)
-    app_dim: int = 32         # appearance channels
-    dec_blocks: int = 1       # decoder convs at the heatmap resolution (more: each keypoint reaches further)
+    app_dim: int = 32         # appearance channels (of the map of another frame's crop, side crop_size / 2)
     sigma_dec: float = 0.1    # Gaussian maps fed to the decoder, normalised crop units
-    kp_jitter: float = 0.     # training only: Gaussian noise (std, normalised crop units) on the keypoints the decoder sees (0: off, the paper)
     sigma_mask: float = 0.15  # phi blobs, normalised crop units (wide: blobs reach the limbs early in training)
     mask_res: int = 32        # phi and M are compared at this resolution (M is average-pooled to it)
-    mask_edges: int = 0       # phi along segments to the k nearest keypoints (0: blobs only)
-    tri_weights: bool = False # weight views by heatmap confidence in the triangulation
     heat_bound: float = 5.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off): keypoints stay movable (3 pulled them to the centre)
     aug_colour: bool = True   # random recolouring of the encoder's crops while training (`colour_augment`)
     # --- losses:  L = L_reconst + gamma L_mask + delta L_coverage + eta L_centering (+ box priors)
@@ -136,13 +129,11 @@ def _convert(v, typ): # `v` (a string from the command line; else a value from P
 # %% ../nbs/06_model.ipynb #82be2a4c
 _min = lambda lo: (lambda v: v >= lo, f'>= {lo}')
 _pos = (lambda v: v > 0, '> 0')
-CHOICES = dict(det_resize=('area', 'bilinear'), app_mode=('spatial', 'vector'), perceptual=('none', 'random', 'imagenet'),
-               device=('auto', 'cpu', 'cuda'))
+CHOICES = dict(perceptual=('none', 'random', 'imagenet'), device=('auto', 'cpu', 'cuda'))
 RULES = dict(  # field: (test, what is expected); fields not listed: any value of their type
     n_kpts=_min(1), crop_size=(lambda v: v >= 8 and v % 4 == 0, 'a multiple of 4, at least 8 (the heatmaps are at crop_size / 4)'),
     width=_min(1), det_width=_min(1), det_size=(lambda v: v >= 16 and v % 16 == 0, 'a multiple of 16 (the detector halves it 4 times)'),
-    s_min=_pos, app_size=_min(1), app_dim=_min(1), dec_blocks=_min(1), sigma_dec=_pos, kp_jitter=_min(0), sigma_mask=_pos,
-    mask_res=_min(1), mask_edges=_min(0), heat_bound=_min(0),
+    s_min=_pos, app_dim=_min(1), sigma_dec=_pos, sigma_mask=_pos, mask_res=_min(1), heat_bound=_min(0),
     rec_scale=_min(0), w_frame=_min(0), w_crop=_min(0), beta=_min(0), gamma=_min(0), w_phi=_min(0), w_M=_min(0), delta=_min(0),
     eta=_min(0), w_equi=_min(0), w_scale=_min(0), s_target=_pos, w_box_bg=_min(0), box_bg_thresh=_pos,
     lr=_pos, weight_decay=_min(0), steps=_min(1), batch_frames=_min(1), warmup=_min(0), grad_clip=_pos, seed=_min(0),
@@ -151,9 +142,6 @@ RULES = dict(  # field: (test, what is expected); fields not listed: any value o
 def _relations(c:Config): # [(field, expected)] that fail
     bad = []
     if c.s_max <= c.s_min: bad.append(('s_max', f'> s_min = {c.s_min}'))
-    if c.app_mode == 'spatial' and c.app_size * 2 != c.crop_size:
-        bad.append(('app_size', f'crop_size / 2 = {c.crop_size / 2:g} with app_mode spatial (the appearance map is at crop_size / 4, like the heatmaps)'))
-    if c.mask_edges >= c.n_kpts: bad.append(('mask_edges', f'fewer than n_kpts = {c.n_kpts}'))
     if len(set(c.views)) != len(c.views) or any(v < 0 for v in c.views): bad.append(('views', 'distinct view indices >= 0'))
     if c.perceptual == 'imagenet' and c.beta > 0 and not c.resnet_weights:
         bad.append(('resnet_weights', "a torchvision resnet18 .pth file with perceptual 'imagenet'"))
@@ -172,16 +160,27 @@ def check_config(c:Config):
     for name, expected in _relations(c): raise ConfigError(name, getattr(c, name), expected)
 
 # %% ../nbs/06_model.ipynb #1b73362e
-LEGACY_DEFAULTS = dict(heat_bound=0., aug_colour=False, det_resize='bilinear', cpu_amp=False, w_box_bg=0., kp_jitter=0.)   # behaviour of runs saved before these fields existed
+CONFIG_VERSION = 2   # of config.json; bumped when a change makes older files mean something else (those are refused)
 
-REMOVED = dict(graph_edges=0, graph_tau=None)   # options removed after they lost (nbs/12_findings.ipynb), with their "off" value
+REMOVED = dict(graph_edges=0, graph_tau=None, kp_jitter=0., mask_edges=0, tri_weights=False, dec_blocks=1, app_mode='spatial',
+               det_resize='area', app_size=None)   # options removed after they lost (nbs/12_findings.ipynb): their "off" value (None: always ignored)
 
-def config_from_saved(d:dict, # the content of a run's `config.json`
+def config_to_saved(cfg:Config) -> dict:
+    "`cfg` as a run saves it (`config.json`, checkpoints): every field, and the `config_version`."
+    return asdict(cfg) | {'views': list(cfg.views), 'config_version': CONFIG_VERSION}
+
+def config_from_saved(d:dict, # the content of a run's `config.json` (or a checkpoint's `config`)
+                      what:str='the run', # what the errors call it
                      ) -> Config:
-    "The `Config` of a saved run; fields its file predates take their `LEGACY_DEFAULTS` value; removed options must be off."
+    "The `Config` of a saved run; refuses a file of another `config_version` and a removed option switched on."
+    v = d.get('config_version', 1)                                      # files from before the versions: 1
+    if isinstance(v, int) and v > CONFIG_VERSION:
+        raise ValueError(f'{what} was saved by a newer mvkp (config version {v}, this is {CONFIG_VERSION}); update mvkp')
+    if v != CONFIG_VERSION: raise ValueError(f'{what} was saved by an older mvkp (config version {v!r}, this is {CONFIG_VERSION}); '
+                                             'retrain it, or check out the mvkp commit that trained it')
     on = {k: d[k] for k, off in REMOVED.items() if off is not None and d.get(k, off) != off}
-    if on: raise ValueError(f'the run was trained with {on}, an option removed after it lost (nbs/12_findings.ipynb)')
-    return Config().update(**(LEGACY_DEFAULTS | {k: v for k, v in d.items() if k != 'data' and k not in REMOVED}))
+    if on: raise ValueError(f'{what} was trained with {on}, an option removed after it lost (nbs/12_findings.ipynb)')
+    return Config().update(**{k: x for k, x in d.items() if k not in ('data', 'config_version') and k not in REMOVED})
 
 # %% ../nbs/06_model.ipynb #a3596e40
 def conv_block(c_in, c_out, stride=1):
@@ -189,30 +188,24 @@ def conv_block(c_in, c_out, stride=1):
     return nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride, 1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True))
 
 class AppearanceEncoder(nn.Module):
-    "Crop of another frame `(B, 3, s, s)` -> appearance `(B, dim, s/2, s/2)` (`spatial`) or a global vector `(B, dim)`."
-    def __init__(self, width=16, dim=32, spatial=True):
+    "Crop of another frame `(B, 3, s, s)` -> appearance map `(B, dim, s/2, s/2)`."
+    def __init__(self, width=16, dim=32):
         super().__init__()
-        self.spatial = spatial
-        if spatial: self.net = nn.Sequential(conv_block(3, width), conv_block(width, 2 * width, 2), nn.Conv2d(2 * width, dim, 1))
-        else:
-            self.net = nn.Sequential(conv_block(3, width, 2), conv_block(width, 2 * width, 2), conv_block(2 * width, 4 * width, 2))
-            self.fc = nn.Linear(4 * width, dim)
-    def forward(self, x): return self.net(x) if self.spatial else self.fc(self.net(x).mean((-2, -1)))
+        self.net = nn.Sequential(conv_block(3, width), conv_block(width, 2 * width, 2), nn.Conv2d(2 * width, dim, 1))
+    def forward(self, x): return self.net(x)
 
 # %% ../nbs/06_model.ipynb #09e05a42
 class Decoder(nn.Module):
-    "Gaussian maps `(B, N, h, w)` + appearance `(B, A)` -> foreground `D (B, 3, 4h, 4w)` and mask logits `(B, 1, 4h, 4w)`."
-    def __init__(self, n_kpts=32, app_dim=32, width=16, blocks=1):
+    "Gaussian maps `(B, N, h, w)` + appearance `(B, A, h, w)` -> foreground `D (B, 3, 4h, 4w)` and mask logits `(B, 1, 4h, 4w)`."
+    def __init__(self, n_kpts=32, app_dim=32, width=16):
         super().__init__()
         w = width
-        self.inp = conv_block(n_kpts + app_dim, 4 * w)  # at h; `blocks` convs here (cheap at this size) widen the reach
-        self.mid = nn.Sequential(*[conv_block(4 * w, 4 * w) for _ in range(blocks - 1)])   # of each keypoint
+        self.inp = conv_block(n_kpts + app_dim, 4 * w)  # at h
         self.up1 = conv_block(4 * w, 2 * w)            # at 2h
         self.up2 = conv_block(2 * w, w)                # at 4h
         self.out = nn.Conv2d(w, 4, 3, 1, 1)
     def forward(self, maps, app):
-        a = app[:, :, None, None].expand(-1, -1, *maps.shape[-2:]) if app.ndim == 2 else app   # vector or map
-        h = self.mid(self.inp(torch.cat([maps, a], 1)))
+        h = self.inp(torch.cat([maps, app], 1))
         h = self.up1(F.interpolate(h, scale_factor=2., mode='nearest'))
         h = self.up2(F.interpolate(h, scale_factor=2., mode='nearest'))
         o = self.out(h)
@@ -236,15 +229,12 @@ class MVKP(nn.Module):
     def __init__(self, cfg:Config):
         super().__init__()
         self.cfg = cfg
-        self.aug_gen = torch.Generator().manual_seed(cfg.seed)   # augmentations' own RNG (colour, `kp_jitter`): checkpointed, so resume is exact
+        self.aug_gen = torch.Generator().manual_seed(cfg.seed)   # augmentations' own RNG (colour, `w_equi`): checkpointed, so resume is exact
         self.detector = Detector(width=cfg.det_width, det_size=cfg.det_size, s_min=cfg.s_min, s_max=cfg.s_max,
-                                 in_ch=6 if cfg.det_bg_diff else 3, resize=cfg.det_resize)
+                                 in_ch=6 if cfg.det_bg_diff else 3)
         self.encoder = KeypointEncoder(n_kpts=cfg.n_kpts, width=cfg.width)
-        if cfg.app_mode not in ('spatial', 'vector'): raise ValueError(f"app_mode must be 'spatial' or 'vector', got {cfg.app_mode!r}")
-        if cfg.app_mode == 'spatial' and cfg.app_size * 2 != cfg.crop_size:
-            raise ValueError(f'app_mode="spatial" needs app_size = crop_size / 2, got {cfg.app_size} and {cfg.crop_size}')
-        self.app_encoder = AppearanceEncoder(width=cfg.width, dim=cfg.app_dim, spatial=cfg.app_mode == 'spatial')
-        self.decoder = Decoder(n_kpts=cfg.n_kpts, app_dim=cfg.app_dim, width=cfg.width, blocks=cfg.dec_blocks)
+        self.app_encoder = AppearanceEncoder(width=cfg.width, dim=cfg.app_dim)   # crops of side crop_size / 2: maps at crop_size / 4
+        self.decoder = Decoder(n_kpts=cfg.n_kpts, app_dim=cfg.app_dim, width=cfg.width)
         self.register_buffer('window', border_window(cfg.crop_size), persistent=False)
         self.perceptual = make_perceptual(cfg.perceptual, cfg.resnet_weights or None) if cfg.beta > 0 else None
 
@@ -276,11 +266,8 @@ def keypoints_3d(model:MVKP, I:Tensor, B_:Tensor, P:Tensor):
                 q_t=soft_argmax(spatial_softmax(bound_logits(logits_t, model.cfg.heat_bound))))
         p = crop_to_frame(q, box[:, None, :], (H, W))                   # (BV, N, 2) frame-normalised
         x = norm_to_pixel(unfold(p, b), (W, H))                         # (B, V, N, 2) pixels
-        w = None
-        if model.cfg.tri_weights:                                       # confidence = peak heatmap mass, per view
-            w = unfold(heat.flatten(-2).max(-1).values, b).transpose(1, 2)  # (B, N, V)
         with scope('triangulation'):
-            X = triangulate(x.transpose(1, 2).float(), P[:, None].float(), w)   # (B, N, 3) world mm
+            X = triangulate(x.transpose(1, 2).float(), P[:, None].float())   # (B, N, 3) world mm
     return dict(box=unfold(box, b), crops=unfold(crops, b), heat=unfold(heat, b), q=unfold(q, b), x2d=x, X=X, **equi)
 
 # %% ../nbs/06_model.ipynb #c36b1bd2
@@ -295,11 +282,8 @@ def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
     with scope('decoder'):
         with torch.no_grad():                                           # appearance crop of another frame
             A = fold(A); app_box = model.detect(A, fold(B_)).float()
-        app = model.app_encoder(crop(A, app_box, cfg.app_size))
-        q_dec = q_hat                                                   # keypoints as the decoder sees them
-        if model.training and cfg.kp_jitter > 0:                        # no sub-pixel code (see `kp_jitter` below)
-            q_dec = q_hat + cfg.kp_jitter * torch.randn(q_hat.shape, generator=model.aug_gen).to(q_hat)
-        maps = render_gaussians(q_dec, h, cfg.sigma_dec)                 # (BV, N, h, h)
+        app = model.app_encoder(crop(A, app_box, S // 2))               # (BV, app_dim, h, h)
+        maps = render_gaussians(q_hat, h, cfg.sigma_dec)                # (BV, N, h, h)
         D, m = model.decoder(maps, app)
         M = torch.sigmoid(m.float()) * model.window                     # (BV, 1, S, S)
         D = D.float()
@@ -307,8 +291,7 @@ def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
         MD_f, M_f = uncrop(torch.cat([M * D, M], 1), box, (H, W)).split([3, 1], 1)   # one warp for both
         I_tilde = MD_f + (1 - M_f) * fold(B_)                           # M D + (1 - M) B, frame space
     with scope('phi'):
-        edges = knn_edges(out['X'].detach().mean(0), cfg.mask_edges) if cfg.mask_edges > 0 else None
-        phi = render_mask(q_hat, cfg.mask_res, cfg.sigma_mask, edges=edges)[:, None]   # (BV, 1, r, r), r = mask_res
+        phi = render_mask(q_hat, cfg.mask_res, cfg.sigma_mask)[:, None]  # (BV, 1, r, r), r = mask_res
     out.update(x_hat=x_hat, q_hat=unfold(q_hat, b), D=unfold(D, b), M=unfold(M, b), phi=unfold(phi, b),
                I_tilde=unfold(I_tilde, b))
     return out

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Sampler
 
-from .model import Config, ConfigError, MVKP, compute_losses, config_from_saved, LEGACY_DEFAULTS
+from .model import Config, ConfigError, MVKP, compute_losses, config_from_saved, config_to_saved
 from .data import MultiViewDataset, load_meta, read_json, write_json, DataError, ArgParser, cli_errors, error_line
 from .synthetic import make_synthetic
 
@@ -29,7 +29,7 @@ __all__ = ['PRESETS', 'PROG', 'RUN_FILES', 'LOG_FIELDS', 'make_config', 'cache_d
 PRESETS = {
     'smoke': dict(steps=800, batch_frames=4, warmup=50, log_every=20, fig_every=400, ckpt_every=200),
     'demo':  dict(steps=9000, batch_frames=8, log_every=50, fig_every=1000, ckpt_every=500),
-    'full':  dict(steps=200_000, batch_frames=32, crop_size=128, width=32, det_size=128, app_size=64,
+    'full':  dict(steps=200_000, batch_frames=32, crop_size=128, width=32, det_size=128,
                   perceptual='random', beta=2.0, workers=8, compile=True, log_every=100, fig_every=5000,
                   ckpt_every=2000, warmup=1000),
 }
@@ -168,7 +168,7 @@ def resume_config(out:Path, # a run folder
 
 def resume_note(ckpt:Path, st:dict, cfg:Config) -> str:
     "One line: the checkpoint resumed, its step, and the options that differ from the config it was saved with."
-    old, new = LEGACY_DEFAULTS | st['config'], asdict(cfg) | {'views': list(cfg.views)}
+    old, new = config_to_saved(config_from_saved(st['config'], what=str(ckpt))), config_to_saved(cfg)   # an older checkpoint: refused
     changed = [f'{k} {_shown(old.get(k))} -> {_shown(v)}' for k, v in new.items() if old.get(k) != v]
     return f"resuming {ckpt} at step {st['step']}" + (f"; changed: {', '.join(changed)}" if changed else ' with its saved config')
 
@@ -309,14 +309,13 @@ def train(cfg:Config, # settings (see `make_config`)
         if overwrite and out.exists(): clear_run(out)
         out.mkdir(parents=True, exist_ok=True)
         for stale in out.glob('last.pt.*.tmp'): stale.unlink()    # temporary files of a write killed half-way
-        cfg_d = asdict(cfg) | {'views': list(cfg.views)}
-        write_json(out / 'config.json', cfg_d | {'data': str(data.resolve())})
+        write_json(out / 'config.json', config_to_saved(cfg) | {'data': str(data.resolve())})
         if resume: _trim_log(out / 'log.csv', step)
 
     def save():
         if rank == 0:
             atomic_save(dict(model=model.state_dict(), opt=opt.state_dict(), step=step, bad_total=bad_total,
-                             aug_rng=model.aug_gen.get_state(), config=asdict(cfg) | {'views': list(cfg.views)}), ckpt)
+                             aug_rng=model.aug_gen.get_state(), config=config_to_saved(cfg)), ckpt)
 
     logf = open(out / 'log.csv', 'a', newline='') if rank == 0 else None
     writer = csv.DictWriter(logf, LOG_FIELDS) if logf else None

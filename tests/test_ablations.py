@@ -7,7 +7,7 @@ import pytest
 from mvkp.synthetic import make_synthetic, TINY
 
 TINY_SET = [a for kv in ['batch_frames=2', 'n_kpts=8', 'width=8', 'det_width=8', 'crop_size=32', 'det_size=32',
-                         'app_size=16', 'mask_res=16', 'workers=0', 'fig_every=0'] for a in ('--set', kv)]
+                         'mask_res=16', 'workers=0', 'fig_every=0'] for a in ('--set', kv)]
 ENV = dict(os.environ, OMP_NUM_THREADS='1', MPLBACKEND='Agg')
 
 

@@ -12,7 +12,7 @@ import pytest
 from mvkp.synthetic import make_synthetic, TINY
 
 TINY_CFG = ['--batch_frames', '2', '--n_kpts', '8', '--width', '8', '--det_width', '8', '--crop_size', '32',
-            '--det_size', '32', '--app_size', '16', '--mask_res', '16', '--workers', '0', '--log_every', '1', '--warmup', '2']
+            '--det_size', '32', '--mask_res', '16', '--workers', '0', '--log_every', '1', '--warmup', '2']
 ENV = {k: v for k, v in os.environ.items() if k != 'MVKP_DEBUG'} | dict(OMP_NUM_THREADS='1', MPLBACKEND='Agg')
 
 
@@ -102,7 +102,6 @@ def test_resume_cannot_change_the_network(finished):
     (['--n_kpt', '4'], 'unrecognized arguments: --n_kpt 4'),                   # no abbreviations: a typo is an error
     (['--n_kpts', 'abc'], '--n_kpts abc: expected an integer'),
     (['--aug_colour', 'maybe'], '--aug_colour maybe: expected true or false'),
-    (['--crop_size', '62', '--app_size', '31'], '--crop_size 62: expected a multiple of 4'),
     (['--n_kpts', '0'], '--n_kpts 0: expected >= 1'),
     (['--batch_frames', '0'], '--batch_frames 0: expected >= 1'),
     (['--crop_size', '63'], '--crop_size 63: expected a multiple of 4, at least 8 (the heatmaps are at crop_size / 4)'),
@@ -117,12 +116,6 @@ def test_bad_values_are_one_line_and_change_nothing(finished, tiny, args, messag
 def test_bad_value_writes_no_folder(tiny, tmp_path):
     r = train('--data', str(tiny), '--out', str(tmp_path / 'new'), '--steps', '-5')
     one_line_error(r, '--steps -5: expected >= 1')
-    assert not (tmp_path / 'new').exists()
-
-
-def test_app_size_must_be_half_the_crop(tiny, tmp_path):
-    r = train('--data', str(tiny), '--out', str(tmp_path / 'new'), '--crop_size', '64', '--app_size', '31')
-    one_line_error(r, '--app_size 31: expected crop_size / 2 = 32 with app_mode spatial')
     assert not (tmp_path / 'new').exists()
 
 

@@ -377,7 +377,7 @@ def test_3dhp_test_set_errors(fault, dhp_raw, tmp_path):
 
 
 TRAIN_TINY = ['--steps', '3', '--batch_frames', '2', '--n_kpts', '8', '--width', '8', '--det_width', '8', '--crop_size', '32',
-              '--det_size', '32', '--app_size', '16', '--mask_res', '16', '--workers', '0', '--fig_every', '0',
+              '--det_size', '32', '--mask_res', '16', '--workers', '0', '--fig_every', '0',
               '--ckpt_every', '3', '--warmup', '1']
 
 

@@ -8,7 +8,7 @@ import torch
 from mvkp.synthetic import make_synthetic, TINY
 
 TINY_CFG = ['--batch_frames', '2', '--n_kpts', '8', '--width', '8', '--det_width', '8', '--crop_size', '32',
-            '--det_size', '32', '--app_size', '16', '--mask_res', '16', '--workers', '0', '--log_every', '1',
+            '--det_size', '32', '--mask_res', '16', '--workers', '0', '--log_every', '1',
             '--fig_every', '0', '--warmup', '2']
 ENV = dict(os.environ, OMP_NUM_THREADS='1', MPLBACKEND='Agg')
 

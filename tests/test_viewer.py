@@ -21,7 +21,7 @@ def tiny_run(tmp_path_factory):
     d = tmp_path_factory.mktemp('viewer')
     data = make_synthetic(d / 'tiny', **TINY, workers=1)
     cfg = make_config('smoke', steps=4, batch_frames=2, n_kpts=8, width=8, det_width=8, crop_size=32, det_size=32,
-                      app_size=16, mask_res=16, workers=0, fig_every=0, ckpt_every=4, warmup=1, log_every=1)
+                      mask_res=16, workers=0, fig_every=0, ckpt_every=4, warmup=1, log_every=1)
     with torch_threads(1): train(cfg, data, d / 'run', progress=False)
     return data, d / 'run'
 
