@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Convert MPI-INF-3DHP into the mvkp dataset format (every step is explained in nbs/00b_real_data.ipynb).
+"""Convert MPI-INF-3DHP into the mvkp dataset format (every step is explained in nbs/92_3dhp.ipynb).
 
 Training set: reads RAW/S*/Seq*/annot.mat, camera.calibration and imageSequence/video_<camera>.avi, writes a
 multi-view dataset (one view per chosen camera); 25- and 50-fps sequences are kept at one rate, a short view
@@ -13,7 +13,7 @@ examples: python data_scripts/prepare_3dhp.py /data/mpi_inf_3dhp --out data/3dhp
 """
 import argparse, sys
 from mvkp.data import DataError
-from mvkp.realdata import MPI3DHP_SUBJECTS, MPI3DHP_CAMERAS, MPI3DHP_TEST, MPI3DHP_ANNOTS, prepare_3dhp, prepare_3dhp_test
+from mvkp.mpi3dhp import MPI3DHP_SUBJECTS, MPI3DHP_CAMERAS, MPI3DHP_TEST, MPI3DHP_ANNOTS, prepare_3dhp, prepare_3dhp_test
 
 
 def names(s): return [x.strip() for x in s.split(',') if x.strip()]

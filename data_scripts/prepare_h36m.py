@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Convert Human3.6M into the mvkp dataset format (every step is explained in nbs/00b_real_data.ipynb).
+"""Convert Human3.6M into the mvkp dataset format (every step is explained in nbs/91_h36m.ipynb).
 
 Reads RAW/S*/MyPoseFeatures/D3_Positions/<Action>.cdf, RAW/S*/Videos/<Action>.<camera>.mp4 and a camera file
 (cameras.h5 of 3d-pose-baseline, or a JSON file), writes OUT/meta.json, OUT/<subject>/cameras.json,
@@ -9,7 +9,7 @@ example: python data_scripts/prepare_h36m.py /data/h36m --out data/h36m --camera
 """
 import argparse, sys
 from mvkp.data import DataError
-from mvkp.realdata import H36M_SUBJECTS, H36M_TEST, prepare_h36m
+from mvkp.h36m import H36M_SUBJECTS, H36M_TEST, prepare_h36m
 
 
 def names(s): return [x.strip() for x in s.split(',') if x.strip()]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mvkp.data import load_cameras, load_meta
-from mvkp.realdata import write_fake_3dhp, write_fake_h36m
+from fakes import write_fake_3dhp, write_fake_h36m
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ['--size', '32', '--every', '2', '--quiet']

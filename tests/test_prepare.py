@@ -12,8 +12,10 @@ import pytest
 import scipy.io
 
 from mvkp.data import MultiViewDataset, load_cameras, load_meta, validate_dataset
-from mvkp.realdata import (H36M_CAMERAS, MPI3DHP_TEST_TO_MVKP, VideoFrames, _write_video, fake_pose, load_h36m_cameras,
-                           read_3dhp_test_annot, write_fake_3dhp, write_fake_h36m, write_h36m_cameras, write_h36m_pose)
+from mvkp.h36m import H36M_CAMERAS, load_h36m_cameras
+from mvkp.mpi3dhp import MPI3DHP_TEST_TO_MVKP, read_3dhp_test_annot
+from mvkp.realdata import VideoFrames
+from fakes import fake_pose, write_fake_3dhp, write_fake_h36m, write_h36m_cameras, write_h36m_pose, write_video
 
 ROOT = Path(__file__).resolve().parents[1]
 H36M = ROOT / 'data_scripts' / 'prepare_h36m.py'
@@ -142,8 +144,7 @@ def _bad_cdf_shape(raw):
 
 
 def _short_video(raw):
-    from mvkp.realdata import _write_video
-    _write_video(raw / 'S1/Videos/Walking.58860488.mp4', [np.zeros((48, 64, 3), np.uint8)] * 4)
+    write_video(raw / 'S1/Videos/Walking.58860488.mp4', [np.zeros((48, 64, 3), np.uint8)] * 4)
 
 
 def _missing_camera_entry(raw):
@@ -285,7 +286,7 @@ def test_3dhp_short_view(dhp_raw, tmp_path):
     "A view shorter than its labels: the frames all views have are kept, the dropped ones are reported (not an error)."
     raw = copy(dhp_raw, tmp_path)
     p = raw / 'S2/Seq1/imageSequence/video_2.avi'
-    _write_video(p, list(VideoFrames(p).frames(range(7))), 25)
+    write_video(p, list(VideoFrames(p).frames(range(7))), 25)
     r = run(DHP, raw, '--out', tmp_path / 'out', '--subjects', 'S2', *SMALL)
     assert r.returncode == 0, r.stderr
     assert 'S2/Seq1: 7 frames -> 4 kept (every 2 of 25 fps), 4 views, 5 label frames dropped (video_2.avi has 7) [to do]' in r.stdout, r.stdout
