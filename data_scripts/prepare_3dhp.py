@@ -11,8 +11,8 @@ annot3 and univ_annot3 are both stored; joints3d.npy holds --annot (default univ
 examples: python data_scripts/prepare_3dhp.py /data/mpi_inf_3dhp --out data/3dhp
           python data_scripts/prepare_3dhp.py /data/mpi_inf_3dhp/mpi_inf_3dhp_test_set --test-set --out data/3dhp_test
 """
-import argparse, sys
-from mvkp.data import DataError
+import argparse
+from mvkp.data import ArgParser, cli_errors
 from mvkp.mpi3dhp import MPI3DHP_SUBJECTS, MPI3DHP_CAMERAS, MPI3DHP_TEST, MPI3DHP_ANNOTS, prepare_3dhp, prepare_3dhp_test
 
 
@@ -21,7 +21,7 @@ def numbers(s): return [int(x) for x in names(s)]
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = ArgParser(prog='python data_scripts/prepare_3dhp.py', description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('raw', help='MPI-INF-3DHP root holding S1/ ... S8/ (with --test-set: the folder holding TS1/ ... TS6/)')
     p.add_argument('--out', default=None, help='output dataset root (default: data/3dhp, with --test-set data/3dhp_test)')
     p.add_argument('--test-set', action='store_true', help='convert the test sequences TS1..TS6 (evaluation only, one view)')
@@ -43,7 +43,7 @@ def main(argv=None):
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     a = p.parse_args(argv)
     run = dict(dry_run=a.dry_run, workers=a.workers, skip_errors=a.skip_errors, progress=not a.quiet)
-    try:
+    with cli_errors(p.prog):
         if a.test_set:
             prepare_3dhp_test(a.raw, a.out or 'data/3dhp_test', sequences=a.sequences or MPI3DHP_TEST, every=a.every or 1,
                               size=a.size, square=a.square or 'pad', annot=a.annot, **run)
@@ -51,7 +51,6 @@ def main(argv=None):
             prepare_3dhp(a.raw, a.out or 'data/3dhp', subjects=a.subjects, sequences=a.sequences or ['Seq1', 'Seq2'],
                          cameras=a.cameras, every=a.every or 5, size=a.size, square=a.square or 'crop',
                          per_sequence=a.per_sequence, val=a.val_subjects, test=a.test_subjects, annot=a.annot, **run)
-    except DataError as e: sys.exit(f'error: {e}')
 
 
 if __name__ == '__main__': main()

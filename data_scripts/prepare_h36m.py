@@ -7,8 +7,8 @@ backgrounds.npy and OUT/<subject>/<Action>/{frames,joints3d,joints2d}.npy. Re-ru
 
 example: python data_scripts/prepare_h36m.py /data/h36m --out data/h36m --cameras /data/h36m/cameras.h5
 """
-import argparse, sys
-from mvkp.data import DataError
+import argparse
+from mvkp.data import ArgParser, cli_errors
 from mvkp.h36m import H36M_SUBJECTS, H36M_TEST, prepare_h36m
 
 
@@ -16,7 +16,7 @@ def names(s): return [x.strip() for x in s.split(',') if x.strip()]
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = ArgParser(prog='python data_scripts/prepare_h36m.py', description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('raw', help='Human3.6M root holding S1/, S5/, ... (and cameras.h5 unless --cameras is given)')
     p.add_argument('--out', default='data/h36m', help='output dataset root (default: %(default)s)')
     p.add_argument('--cameras', default=None, help='camera file: cameras.h5 (3d-pose-baseline) or .json (default: RAW/cameras.h5, else RAW/cameras.json)')
@@ -32,11 +32,10 @@ def main(argv=None):
     p.add_argument('--dry-run', action='store_true', help='check the inputs and list what would be processed; write nothing')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     a = p.parse_args(argv)
-    try:
+    with cli_errors(p.prog):
         prepare_h36m(a.raw, a.out, cameras=a.cameras, subjects=a.subjects, actions=a.actions, every=a.every, size=a.size,
                      square=a.square, val=a.val_subjects, test=a.test_subjects, dry_run=a.dry_run, workers=a.workers,
                      skip_errors=a.skip_errors, progress=not a.quiet)
-    except DataError as e: sys.exit(f'error: {e}')
 
 
 if __name__ == '__main__': main()

@@ -63,7 +63,7 @@ def expect_fault(fault, faults, raw, tmp_path, script, *args):
     raw = copy(raw, tmp_path)
     damage(raw)
     msg = run_main(script, raw, '--out', tmp_path / 'out', *args)
-    assert msg is not None and msg.startswith('error: '), f'{fault}: no error'
+    assert msg is not None and ': error: ' in msg and '\n' not in msg.strip(), f'{fault}: no one-line error'
     for p in parts: assert p in msg, f'{fault}: {p!r} not in {msg!r}'
     assert not list((tmp_path / 'out').rglob('*.tmp')), f'{fault}: a failed sequence must leave no partial output'
 
