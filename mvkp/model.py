@@ -11,19 +11,20 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+from fastcore.basics import patch
 
 from torch.profiler import record_function as scope   # named regions for bench/bench_train.py (free when not profiling)
 from .crop import Detector, crop, uncrop, crop_to_frame, frame_to_crop, border_window, background_box
 from .keypoints import KeypointEncoder, spatial_softmax, soft_argmax, render_gaussians, bound_logits, colour_augment
 from .triangulation import triangulate, project, pixel_to_norm, norm_to_pixel
 from .masks import render_mask
-from .losses import reconst_loss, mask_loss, coverage_loss, centering_loss, total_loss, make_perceptual
+from .losses import reconst_loss, mask_loss, coverage_loss, centering_loss, total_loss, make_perceptual, LOSS_TERMS
 from .losses import random_similarity, crop_similar, equivariance_loss
 
 # %% auto #0
-__all__ = ['CHOICES', 'RULES', 'CONFIG_VERSION', 'REMOVED', 'Config', 'ConfigError', 'check_config', 'config_to_saved',
-           'config_from_saved', 'conv_block', 'AppearanceEncoder', 'Decoder', 'to_float', 'full_precision', 'fold',
-           'unfold', 'MVKP', 'keypoints_3d', 'decode', 'model_forward', 'compute_losses']
+__all__ = ['CHOICES', 'RULES', 'CONFIG_VERSION', 'REMOVED', 'LOG_TERMS', 'Config', 'ConfigError', 'check_config',
+           'config_to_saved', 'config_from_saved', 'conv_block', 'AppearanceEncoder', 'Decoder', 'to_float',
+           'full_precision', 'fold', 'unfold', 'MVKP', 'keypoints_3d', 'decode', 'compute_losses']
 
 # %% ../nbs/06_model.ipynb #2f80748e
 @dataclass
@@ -297,14 +298,16 @@ def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
     return out
 
 # %% ../nbs/06_model.ipynb #88d526a4
-def model_forward(self:MVKP, batch:dict) -> dict:
+@patch
+def forward(self:MVKP, batch:dict) -> dict:
     "Full forward pass on a `MultiViewDataset` batch (tensors on the model's device)."
     I, B_, A = (to_float(batch[k]) for k in ('images', 'backgrounds', 'app_images'))
     out = keypoints_3d(self, I, B_, batch['P'])
     return decode(self, out, I, B_, batch['P'], A)
-MVKP.forward = model_forward
 
 # %% ../nbs/06_model.ipynb #a1455863
+LOG_TERMS = ('total', *LOSS_TERMS, 'scale_prior', 'box_bg', 'equivariance', 'box_s', 'kp_spread')   # what `compute_losses` logs
+
 def compute_losses(model:MVKP, batch:dict, out:dict):
     "Weighted total loss and a dict of every term (floats) for logging."
     cfg = model.cfg

@@ -15,9 +15,10 @@ import torch.nn.functional as F
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Sampler
 
-from .model import Config, ConfigError, MVKP, compute_losses, config_from_saved, config_to_saved
+from .model import Config, ConfigError, MVKP, compute_losses, LOG_TERMS, config_from_saved, config_to_saved
 from .data import MultiViewDataset, load_meta, read_json, write_json, DataError, ArgParser, cli_errors, error_line
 from .synthetic import make_synthetic
+from .triangulation import norm_to_pixel
 
 # %% auto #0
 __all__ = ['PRESETS', 'PROG', 'RUN_FILES', 'LOG_FIELDS', 'make_config', 'cache_dir', 'config_help', 'config_groups', 'parse_args',
@@ -182,7 +183,7 @@ def plot_step(batch:dict, out:dict, path=None, title:str=''):
     S = out['crops'].shape[-1]
     for v in range(V):
         crop_img = out['crops'][0, v].detach().float().permute(1, 2, 0).clamp(0, 1).cpu().numpy()
-        q = ((out['q_hat'][0, v].detach().float().cpu().numpy() + 1) * S - 1) / 2       # normalised -> crop pixels
+        q = norm_to_pixel(out['q_hat'][0, v].detach().float().cpu(), S).numpy()        # normalised -> crop pixels
         ax[v, 0].imshow(crop_img); ax[v, 0].scatter(q[:, 0], q[:, 1], c=cols, s=6)
         ax[v, 1].imshow(batch['images'][0, v].permute(1, 2, 0).cpu().numpy())
         ax[v, 2].imshow(out['I_tilde'][0, v].detach().float().permute(1, 2, 0).clamp(0, 1).cpu().numpy())
@@ -237,8 +238,7 @@ class _Stop:
         for s, h in self.old.items(): signal.signal(s, h)
 
 # %% ../nbs/07_train.ipynb #f7249452
-LOG_FIELDS = ['step', 'total', 'reconst', 'mask', 'coverage', 'centering', 'scale_prior', 'box_bg', 'box_s', 'kp_spread', 'lr', 'step_s',
-              'views_per_s', 'bad_steps', 'equivariance']
+LOG_FIELDS = ['step', *LOG_TERMS, 'lr', 'step_s', 'views_per_s', 'bad_steps']   # the columns of log.csv
 
 def collapse_warning(step:int, logs:dict, after:int=1000, min_spread:float=0.01) -> str|None:
     "A message when, past step `after`, all keypoints of a batch sit in one point of the crop (a degenerate solution)."
