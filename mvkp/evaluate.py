@@ -16,52 +16,11 @@ from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_p
                         mean_pose_baseline, eval_2d, probe_inputs, holdout)
 from .diagnostics import within_subject, turn_ratio, heading_transfer, sequence_actions, per_action, nearest_keypoint
 from .metrics import per_joint_error, mpjpe
-from .train import default_data
+from .train import default_data, load_run
 
 # %% auto #0
-__all__ = ['CHECKPOINTS', 'ARM_JOINTS', 'load_weights', 'load_run', 'extract', 'probe_scores', 'oracle_scores', 'split_labelled',
-           'stages', 'by_subject', 'evaluate_run', 'results_table', 'write_report', 'match_joints', 'report_units',
-           'evaluate_cross', 'cross_table', 'main']
-
-# %% ../nbs/08b_evaluate.ipynb #b29aea20
-CHECKPOINTS = ('last.pt', 'model.pt')   # newest first: last.pt is written at every checkpoint and at the end, model.pt when a schedule finishes
-
-def load_weights(model:MVKP, # built from the run's config.json
-                 run_dir:Path, # the run folder
-                ) -> str: # which checkpoint was loaded, e.g. 'runs/demo/last.pt (step 500 of 9000: the run has not finished)'
-    "Load the newest checkpoint of `run_dir` that reads and fits `model`; a warning names each one skipped."
-    skipped = []
-    for name in CHECKPOINTS:
-        p = Path(run_dir) / name
-        if not p.exists(): continue
-        try: st = torch.load(p, map_location='cpu', weights_only=False)
-        except Exception as e: skipped.append(f'{p}: unreadable checkpoint ({error_line(e)})'); continue
-        full = isinstance(st, dict) and 'model' in st and 'opt' in st               # last.pt: model, optimizer, step, ...
-        try: model.load_state_dict(st['model'] if full else st)
-        except Exception as e: skipped.append(f"{p}: does not fit the run's config.json ({error_line(e)[:160]})"); continue
-        for s in skipped: print(f'warning: {s}; using {p.name}', file=sys.stderr)
-        if not full: return f'{p} (final weights)'
-        done = st['step'] >= model.cfg.steps
-        return f"{p} (step {st['step']} of {model.cfg.steps}{'' if done else ': the run has not finished'})"
-    if skipped: raise ValueError('; '.join(skipped))
-    raise FileNotFoundError(f'{run_dir}: no last.pt or model.pt to evaluate')
-
-def load_run(run_dir:str|Path, # a folder written by `mvkp.train`
-             untrained:bool=False, # return the freshly initialised network (same config and seed) instead
-             verbose:bool=True, # say which checkpoint was loaded (on stderr)
-             ) -> tuple:  # (Config, MVKP in eval mode, dataset path)
-    "The config, model (newest consistent checkpoint: `load_weights`) and dataset path of a training run."
-    run_dir = Path(run_dir)
-    cfg_path = run_dir / 'config.json'
-    if not cfg_path.exists(): raise FileNotFoundError(f'{cfg_path}: not a run folder (no config.json)')
-    d = read_json(cfg_path); data = d.pop('data', None)
-    cfg = config_from_saved(d, what=str(cfg_path))
-    torch.manual_seed(cfg.seed)
-    model = MVKP(cfg)
-    if not untrained:
-        which = load_weights(model, run_dir)
-        if verbose: print(f'checkpoint: {which}', file=sys.stderr)
-    return cfg, model.eval(), data
+__all__ = ['ARM_JOINTS', 'extract', 'probe_scores', 'oracle_scores', 'split_labelled', 'stages', 'by_subject', 'evaluate_run',
+           'results_table', 'write_report', 'match_joints', 'report_units', 'evaluate_cross', 'cross_table', 'main']
 
 # %% ../nbs/08b_evaluate.ipynb #9e2958a7
 @torch.no_grad()

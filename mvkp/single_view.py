@@ -11,7 +11,8 @@ from torch import nn, Tensor
 
 from .data import MultiViewDataset, load_meta, load_cameras, write_json, ArgParser, cli_errors
 from .probe import center_keypoints, fit_linear_probe, fit_mlp_probe, evaluate_probe, mean_pose_baseline
-from .evaluate import load_run, extract, split_labelled
+from .train import load_run
+from .evaluate import extract, split_labelled
 from .probe import holdout   # holdout(d, frac): (first 1-frac of the frames, rest)
 from .train import atomic_save
 

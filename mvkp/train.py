@@ -21,10 +21,10 @@ from .synthetic import make_synthetic
 from .triangulation import norm_to_pixel
 
 # %% auto #0
-__all__ = ['PRESETS', 'PROG', 'RUN_FILES', 'LOG_FIELDS', 'make_config', 'cache_dir', 'config_help', 'config_groups', 'parse_args',
-           'default_data', 'StepSampler', 'atomic_save', 'load_checkpoint', 'check_out', 'clear_run', 'resume_config',
-           'resume_note', 'plot_step', 'setup_distributed', 'lr_at', 'cpu_has_bf16', 'amp_context', 'to_device',
-           'collapse_warning', 'train', 'run_summary', 'main']
+__all__ = ['PRESETS', 'PROG', 'RUN_FILES', 'CHECKPOINTS', 'LOG_FIELDS', 'make_config', 'cache_dir', 'config_help',
+           'config_groups', 'parse_args', 'default_data', 'StepSampler', 'atomic_save', 'load_checkpoint', 'check_out',
+           'clear_run', 'resume_config', 'resume_note', 'load_weights', 'load_run', 'plot_step', 'setup_distributed',
+           'lr_at', 'cpu_has_bf16', 'amp_context', 'to_device', 'collapse_warning', 'train', 'run_summary', 'main']
 
 # %% ../nbs/07_train.ipynb #6d7c5086
 PRESETS = {
@@ -172,6 +172,46 @@ def resume_note(ckpt:Path, st:dict, cfg:Config) -> str:
     old, new = config_to_saved(config_from_saved(st['config'], what=str(ckpt))), config_to_saved(cfg)   # an older checkpoint: refused
     changed = [f'{k} {_shown(old.get(k))} -> {_shown(v)}' for k, v in new.items() if old.get(k) != v]
     return f"resuming {ckpt} at step {st['step']}" + (f"; changed: {', '.join(changed)}" if changed else ' with its saved config')
+
+# %% ../nbs/07_train.ipynb #b29aea20
+CHECKPOINTS = ('last.pt', 'model.pt')   # newest first: last.pt is written at every checkpoint and at the end, model.pt when a schedule finishes
+
+def load_weights(model:MVKP, # built from the run's config.json
+                 run_dir:Path, # the run folder
+                ) -> str: # which checkpoint was loaded, e.g. 'runs/demo/last.pt (step 500 of 9000: the run has not finished)'
+    "Load the newest checkpoint of `run_dir` that reads and fits `model`; a warning names each one skipped."
+    skipped = []
+    for name in CHECKPOINTS:
+        p = Path(run_dir) / name
+        if not p.exists(): continue
+        try: st = torch.load(p, map_location='cpu', weights_only=False)
+        except Exception as e: skipped.append(f'{p}: unreadable checkpoint ({error_line(e)})'); continue
+        full = isinstance(st, dict) and 'model' in st and 'opt' in st               # last.pt: model, optimizer, step, ...
+        try: model.load_state_dict(st['model'] if full else st)
+        except Exception as e: skipped.append(f"{p}: does not fit the run's config.json ({error_line(e)[:160]})"); continue
+        for s in skipped: print(f'warning: {s}; using {p.name}', file=sys.stderr)
+        if not full: return f'{p} (final weights)'
+        done = st['step'] >= model.cfg.steps
+        return f"{p} (step {st['step']} of {model.cfg.steps}{'' if done else ': the run has not finished'})"
+    if skipped: raise ValueError('; '.join(skipped))
+    raise FileNotFoundError(f'{run_dir}: no last.pt or model.pt to evaluate')
+
+def load_run(run_dir:str|Path, # a folder written by `mvkp.train`
+             untrained:bool=False, # return the freshly initialised network (same config and seed) instead
+             verbose:bool=True, # say which checkpoint was loaded (on stderr)
+             ) -> tuple:  # (Config, MVKP in eval mode, dataset path)
+    "The config, model (newest consistent checkpoint: `load_weights`) and dataset path of a training run."
+    run_dir = Path(run_dir)
+    cfg_path = run_dir / 'config.json'
+    if not cfg_path.exists(): raise FileNotFoundError(f'{cfg_path}: not a run folder (no config.json)')
+    d = read_json(cfg_path); data = d.pop('data', None)
+    cfg = config_from_saved(d, what=str(cfg_path))
+    torch.manual_seed(cfg.seed)
+    model = MVKP(cfg)
+    if not untrained:
+        which = load_weights(model, run_dir)
+        if verbose: print(f'checkpoint: {which}', file=sys.stderr)
+    return cfg, model.eval(), data
 
 # %% ../nbs/07_train.ipynb #c737334e
 def plot_step(batch:dict, out:dict, path=None, title:str=''):

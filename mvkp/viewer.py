@@ -22,7 +22,7 @@ from .data import MultiViewDataset
 from .crop import uncrop, crop_to_frame
 from .triangulation import norm_to_pixel
 from .model import MVKP
-from .evaluate import load_run
+from .train import load_run
 
 # %% auto #0
 __all__ = ['DEFAULTS', 'IMAGES', 'OVERLAYS', 'LOSS_TERMS', 'frame_data', 'box_corners', 'model_outputs', 'torch_threads',

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from mvkp.evaluate import load_run
+from mvkp.train import load_run
 from mvkp.model import MVKP
 
 REF = Path(__file__).resolve().parents[1] / 'reference'

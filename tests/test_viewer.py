@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from mvkp.data import MultiViewDataset, DataError
-from mvkp.evaluate import load_run
+from mvkp.train import load_run
 from mvkp.synthetic import make_synthetic, TINY
 from mvkp.train import make_config, train
 from mvkp.viewer import Viewer, TrainingCurves, render, frame_data, read_log, DEFAULTS, torch_threads
