@@ -233,7 +233,7 @@ class MVKP(nn.Module):
         self.aug_gen = torch.Generator().manual_seed(cfg.seed)   # augmentations' own RNG (colour, `w_equi`): checkpointed, so resume is exact
         self.detector = Detector(width=cfg.det_width, det_size=cfg.det_size, s_min=cfg.s_min, s_max=cfg.s_max,
                                  in_ch=6 if cfg.det_bg_diff else 3)
-        self.encoder = KeypointEncoder(n_kpts=cfg.n_kpts, width=cfg.width)
+        self.encoder = KeypointEncoder(n_kpts=cfg.n_kpts, width=cfg.width, channels_last=cfg.channels_last)
         self.app_encoder = AppearanceEncoder(width=cfg.width, dim=cfg.app_dim)   # crops of side crop_size / 2: maps at crop_size / 4
         self.decoder = Decoder(n_kpts=cfg.n_kpts, app_dim=cfg.app_dim, width=cfg.width)
         self.register_buffer('window', border_window(cfg.crop_size), persistent=False)
