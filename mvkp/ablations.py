@@ -12,7 +12,7 @@ from .model import Config, config_to_saved
 from .train import make_config, train, default_data, PRESETS
 from .evaluate import evaluate_run
 from .single_view import evaluate_single_view
-from .data import write_json, ArgParser, cli_errors
+from .data import write_json, atomic_write, ArgParser, cli_errors
 
 # %% auto #0
 __all__ = ['VARIANTS', 'ROWS', 'LABELS', 'PAPER_H36M', 'PAPER_ORDER', 'parse_only', 'variant_config', 'run_variant',
@@ -179,10 +179,9 @@ def paper_ordering(summary:dict # from `collect`
 # %% ../nbs/11_ablations.ipynb #c5b07c2e
 def _write_outputs(out:Path, summary:dict):
     write_json(out / 'ablations.json', summary)
-    md = out / 'ablations.md'; tmp = md.with_name(md.name + '.tmp')
-    tmp.write_text(f"# Ablations: `{out}`\n\nmm; probes trained on the first training subject, tested on the test split. "
-                   f"Settings: {json.dumps(summary['settings'])}\n\n" + ablations_table(summary))
-    os.replace(tmp, md)
+    md = (f"# Ablations: `{out}`\n\nmm; probes trained on the first training subject, tested on the test split. "
+          f"Settings: {json.dumps(summary['settings'])}\n\n" + ablations_table(summary))
+    atomic_write(out / 'ablations.md', lambda tmp: Path(tmp).write_text(md))
 
 def run_ablations(out:str|Path, # the ablation folder: one run folder per variant, ablations.json, ablations.md
                   preset:str|None=None, # `mvkp.train` preset (default: 'full' on a GPU, 'smoke' on a CPU)

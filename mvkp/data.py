@@ -14,9 +14,10 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['JOINT_NAMES', 'BONES', 'FORMAT', 'META_KEYS', 'EXPECTED_ERRORS', 'DataError', 'camera_matrix', 'project_points',
-           'look_at', 'write_json', 'save_npy', 'read_json', 'check_npy', 'write_meta', 'load_meta', 'write_cameras',
-           'load_cameras', 'boxes_from_masks', 'SequenceWriter', 'list_sequences', 'open_npy', 'compute_backgrounds',
-           'validate_dataset', 'MultiViewDataset', 'error_line', 'cli_errors', 'ArgParser', 'validate_main']
+           'look_at', 'atomic_write', 'write_json', 'save_npy', 'read_json', 'check_npy', 'write_meta', 'load_meta',
+           'write_cameras', 'load_cameras', 'boxes_from_masks', 'SequenceWriter', 'list_sequences', 'open_npy',
+           'compute_backgrounds', 'validate_dataset', 'MultiViewDataset', 'error_line', 'cli_errors', 'ArgParser',
+           'validate_main']
 
 # %% ../nbs/00_data.ipynb #e29fc696
 JOINT_NAMES = ['Hip', 'RHip', 'RKnee', 'RFoot', 'LHip', 'LKnee', 'LFoot', 'Spine', 'Thorax', 'Neck/Nose', 'Head',
@@ -59,23 +60,31 @@ def look_at(C:np.ndarray, # (3,) camera centre in world coordinates
     return R, -R @ C
 
 # %% ../nbs/00_data.ipynb #45025985
-def _atomic(path:Path, write): # `write(tmp_path)` writes the content
+def atomic_write(path, # the file to (re)write
+                 write, # `write(tmp)` writes the whole content to the temporary file `tmp`
+                 fsync:bool=False, # flush the temporary file to disk before the rename (checkpoints)
+                ):
+    "Write a file atomically: `write` fills a temporary file beside `path`, which then replaces it. Every file mvkp writes goes through here."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent); os.close(fd)
-    try: write(tmp); os.replace(tmp, path)
+    try:
+        write(tmp)
+        if fsync:
+            with open(tmp, 'rb+') as f: os.fsync(f.fileno())
+        os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.remove(tmp)
         raise
 
 def write_json(path, obj):
     "Write `obj` as JSON to `path` atomically."
-    _atomic(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=1)))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(obj, indent=1)))
 
 def save_npy(path, arr):
     "Save `arr` to the `.npy` file `path` atomically."
     def w(tmp):
         with open(tmp, 'wb') as f: np.save(f, np.asarray(arr))
-    _atomic(path, w)
+    atomic_write(path, w)
 
 def read_json(path):
     "Read a JSON file; `DataError` if it is missing or not valid JSON."

@@ -11,7 +11,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from .model import Config, MVKP, config_from_saved
-from .data import MultiViewDataset, load_meta, read_json, write_json, JOINT_NAMES, BONES, ArgParser, cli_errors, error_line
+from .data import MultiViewDataset, load_meta, read_json, write_json, atomic_write, JOINT_NAMES, BONES, ArgParser, cli_errors, error_line
 from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_probe, evaluate_probe,
                         mean_pose_baseline, eval_2d, probe_inputs, holdout)
 from .diagnostics import within_subject, turn_ratio, heading_transfer, sequence_actions, per_action, nearest_keypoint
@@ -229,7 +229,7 @@ def write_report(out_dir:Path, res:dict, e:dict, s:dict, model:MVKP, test_ds:Mul
     fig.savefig(out_dir / 'skeleton3d.png', dpi=90); plt.close(fig)
     md = f"# mvkp evaluation: `{res['info']['run']}`\n\nHeld-out subjects {res['info']['test']}, probes trained on {res['info']['labelled']}; mm.\n\n"
     md += results_table(res) + '\n![per-joint error](per_joint.png)\n\n![keypoints on the views](views.png)\n\n![3D keypoints](skeleton3d.png)\n'
-    tmp = out_dir / 'report.md.tmp'; tmp.write_text(md); os.replace(tmp, out_dir / 'report.md')
+    atomic_write(out_dir / 'report.md', lambda tmp: Path(tmp).write_text(md))
 
 # %% ../nbs/08b_evaluate.ipynb #c0a5d1e2
 def match_joints(fit_meta:dict, # meta.json of the dataset that fits the probes

@@ -16,7 +16,7 @@ import torch.distributed as dist
 from torch.utils.data import DataLoader, Sampler
 
 from .model import Config, ConfigError, MVKP, compute_losses, LOG_TERMS, config_from_saved, config_to_saved
-from .data import MultiViewDataset, load_meta, read_json, write_json, DataError, ArgParser, cli_errors, error_line
+from .data import MultiViewDataset, load_meta, read_json, write_json, atomic_write, DataError, ArgParser, cli_errors, error_line
 from .synthetic import make_synthetic
 from .triangulation import norm_to_pixel
 
@@ -114,15 +114,7 @@ class StepSampler(Sampler):
 # %% ../nbs/07_train.ipynb #cdcd8b35
 def atomic_save(obj, path:str|Path):
     "`torch.save` to `path` atomically (temp file in the same folder + fsync + rename)."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + '.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            torch.save(obj, f); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.remove(tmp)
-        raise
+    atomic_write(path, lambda tmp: torch.save(obj, tmp), fsync=True)
 
 def load_checkpoint(path:str|Path) -> dict:
     "Load a checkpoint written by `atomic_save`, with a clear error naming the file."
@@ -233,8 +225,7 @@ def plot_step(batch:dict, out:dict, path=None, title:str=''):
     for a in ax.flat: a.axis('off')
     fig.suptitle(title, fontsize=9); fig.tight_layout()
     if path is not None:
-        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.stem + '.tmp.png'); fig.savefig(tmp, dpi=80); os.replace(tmp, path); plt.close(fig)
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=80, format='png')); plt.close(fig)
     return fig
 
 # %% ../nbs/07_train.ipynb #475c74a2
@@ -298,10 +289,10 @@ def _trim_log(path:Path, step:int):
     "On resume: drop log rows after the checkpoint's step (those steps will be redone)."
     if not path.exists(): return
     rows = list(csv.DictReader(open(path)))
-    tmp = path.with_suffix('.tmp')
-    with open(tmp, 'w', newline='') as f:
-        w = csv.DictWriter(f, LOG_FIELDS); w.writeheader(); w.writerows(r for r in rows if int(r['step']) <= step)
-    os.replace(tmp, path)
+    def write(tmp):
+        with open(tmp, 'w', newline='') as f:
+            w = csv.DictWriter(f, LOG_FIELDS); w.writeheader(); w.writerows(r for r in rows if int(r['step']) <= step)
+    atomic_write(path, write)
 
 # %% ../nbs/07_train.ipynb #1aee74f3
 def train(cfg:Config, # settings (see `make_config`)
@@ -348,7 +339,7 @@ def train(cfg:Config, # settings (see `make_config`)
     if rank == 0:                                                 # everything checked: now write
         if overwrite and out.exists(): clear_run(out)
         out.mkdir(parents=True, exist_ok=True)
-        for stale in out.glob('last.pt.*.tmp'): stale.unlink()    # temporary files of a write killed half-way
+        for stale in out.glob('.last.pt.*.tmp'): stale.unlink()   # temporary files of a write killed half-way (`atomic_write`)
         write_json(out / 'config.json', config_to_saved(cfg) | {'data': str(data.resolve())})
         if resume: _trim_log(out / 'log.csv', step)
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 
+from mvkp.data import atomic_write
+
 ROOT = Path(__file__).resolve().parents[1]
 SETUP = ("%matplotlib inline\nfrom matplotlib_inline.backend_inline import set_matplotlib_formats\n"
          "set_matplotlib_formats('png')\nimport matplotlib\nmatplotlib.rcParams['figure.dpi'] = 72")
@@ -39,8 +41,7 @@ def execute(path: Path, flags: set):
         sh.run(SETUP)
         sh.run_all(nb, exc_stop=True, preproc=lambda c: not should_run(c, flags))
     finally: os.chdir(cwd)
-    tmp = path.with_suffix('.ipynb.tmp')
-    write_nb(nb, tmp); tmp.replace(path)
+    atomic_write(path, lambda tmp: write_nb(nb, tmp))
 
 
 if __name__ == '__main__':

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import nbformat
 
+from mvkp.data import atomic_write
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -33,9 +35,7 @@ def main(argv):
         if not out.exists() or out.read_text(encoding='utf-8') != text:
             sys.exit('README.md is out of date: run `python tools/make_readme.py`')
         return
-    tmp = out.with_suffix('.md.tmp')
-    tmp.write_text(text, encoding='utf-8')
-    tmp.replace(out)
+    atomic_write(out, lambda tmp: Path(tmp).write_text(text, encoding='utf-8'))
 
 
 if __name__ == '__main__':

@@ -13,6 +13,8 @@ import argparse, contextlib, importlib.util, io, json, os, secrets, shutil, sock
 import urllib.error, urllib.request
 from pathlib import Path
 
+from mvkp.data import atomic_write
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get('MVKP_CHROMIUM', '/usr/bin/chromium')
 FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -179,7 +181,7 @@ def screenshot(run_dir: Path | None, out: Path, kpt: int = -1, figsize=(9, 4.6))
             res = drive(url, token, 'viewer.ipynb')
     png = shrink_png(res['after'])
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + '.tmp'); tmp.write_bytes(png); os.replace(tmp, out)
+    atomic_write(out, lambda tmp: Path(tmp).write_bytes(png))
     return res | dict(bytes=len(png))
 
 
