@@ -24,7 +24,8 @@ from .triangulation import norm_to_pixel
 __all__ = ['PRESETS', 'PROG', 'RUN_FILES', 'CHECKPOINTS', 'LOG_FIELDS', 'make_config', 'cache_dir', 'config_help',
            'config_groups', 'parse_args', 'default_data', 'StepSampler', 'atomic_save', 'load_checkpoint', 'check_out',
            'clear_run', 'resume_config', 'resume_note', 'load_weights', 'load_run', 'plot_step', 'setup_distributed',
-           'lr_at', 'cpu_has_bf16', 'amp_context', 'to_device', 'collapse_warning', 'train', 'run_summary', 'main']
+           'lr_at', 'cpu_has_bf16', 'amp_context', 'to_device', 'collapse_warning', 'resume_from', 'update', 'log_row',
+           'train', 'run_summary', 'main']
 
 # %% ../nbs/07_train.ipynb #6d7c5086
 PRESETS = {
@@ -294,6 +295,46 @@ def _trim_log(path:Path, step:int):
             w = csv.DictWriter(f, LOG_FIELDS); w.writeheader(); w.writerows(r for r in rows if int(r['step']) <= step)
     atomic_write(path, write)
 
+# %% ../nbs/07_train.ipynb #tr4in0cd
+def resume_from(ckpt:Path, # the run's `last.pt`
+                model:MVKP, opt:torch.optim.Optimizer,
+                cfg:Config, # the (re)loaded config of the run
+                rank:int=0, # this process (DDP): rank 0 takes the saved augmentation stream, the others restart theirs
+               ) -> tuple: # (step, bad_total) to continue from
+    "Load `ckpt` into `model` and `opt` for `--resume`; a network that the config changed is refused, naming the checkpoint."
+    st = load_checkpoint(ckpt)
+    try: model.load_state_dict(st['model']); opt.load_state_dict(st['opt'])
+    except (RuntimeError, ValueError) as e:                   # an option given with --resume changed the network
+        raise ValueError(f"{ckpt}: does not fit the network of this config ({resume_note(ckpt, st, cfg).split('; ')[-1]}); "
+                         'options that change the network cannot change on --resume') from e
+    step, bad_total = st['step'], st.get('bad_total', 0)
+    if 'aug_rng' in st: model.aug_gen.set_state(st['aug_rng'])
+    if rank: model.aug_gen.manual_seed(cfg.seed + 7919 * rank + step)
+    if rank == 0: print(resume_note(ckpt, st, cfg), file=sys.stderr)
+    return step, bad_total
+
+def update(model:MVKP, opt:torch.optim.Optimizer, loss:torch.Tensor, cfg:Config,
+           world:int=1, # processes (DDP): all of them agree to skip a bad step
+          ) -> bool: # False: the loss was not finite and the step was skipped
+    "One optimiser step on `loss`, gradients clipped to `cfg.grad_clip`; a non-finite loss changes nothing."
+    finite = torch.isfinite(loss)
+    if world > 1: finite = finite.float(); dist.all_reduce(finite, op=dist.ReduceOp.MIN); finite = finite.bool()
+    opt.zero_grad(set_to_none=True)
+    if bool(finite):
+        loss.backward(); torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip); opt.step()
+        return True
+    if world > 1: loss.backward()                            # keep DDP's collective calls in step on every rank
+    return False
+
+def log_row(step:int, logs:dict, cfg:Config, dt:float, # seconds per step since the last row
+            bad_total:int, views:int, # non-finite steps so far; views per frame
+           ) -> dict: # a row of log.csv
+    "The logged terms (6 significant digits), learning rate, seconds per step and views per second of one step."
+    row = {k: f'{logs.get(k, float("nan")):.6g}' for k in LOG_FIELDS if k in logs}
+    row.update(step=step, lr=f'{lr_at(cfg, step - 1):.3g}', step_s=f'{dt:.4f}', bad_steps=bad_total,
+               views_per_s=f'{cfg.batch_frames * views / dt:.1f}')
+    return row
+
 # %% ../nbs/07_train.ipynb #1aee74f3
 def train(cfg:Config, # settings (see `make_config`)
           data:str|Path, # dataset folder in the mvkp format
@@ -318,16 +359,7 @@ def train(cfg:Config, # settings (see `make_config`)
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
     step, bad_total = 0, 0
     ckpt = out / 'last.pt'
-    if resume:
-        st = load_checkpoint(ckpt)
-        try: model.load_state_dict(st['model']); opt.load_state_dict(st['opt'])
-        except (RuntimeError, ValueError) as e:                   # an option given with --resume changed the network
-            raise ValueError(f"{ckpt}: does not fit the network of this config ({resume_note(ckpt, st, cfg).split('; ')[-1]}); "
-                             'options that change the network cannot change on --resume') from e
-        step, bad_total = st['step'], st.get('bad_total', 0)
-        if 'aug_rng' in st: model.aug_gen.set_state(st['aug_rng'])     # rank 0's stream; other ranks restart theirs
-        if rank: model.aug_gen.manual_seed(cfg.seed + 7919 * rank + step)
-        if rank == 0: print(resume_note(ckpt, st, cfg), file=sys.stderr)
+    if resume: step, bad_total = resume_from(ckpt, model, opt, cfg, rank)
     start, created = step, not out.exists()
     net = model
     if world > 1: net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if dev.type == 'cuda' else None)
@@ -365,17 +397,9 @@ def train(cfg:Config, # settings (see `make_config`)
                 with amp:
                     o = fwd(batch)
                 loss, logs = compute_losses(model, batch, o)
-                finite = torch.isfinite(loss)
-                if world > 1:                                  # all ranks agree to skip a bad step
-                    finite = finite.float(); dist.all_reduce(finite, op=dist.ReduceOp.MIN); finite = finite.bool()
-                opt.zero_grad(set_to_none=True)
-                if bool(finite):
-                    loss.backward()
-                    torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-                    opt.step(); bad_run = 0
+                if update(model, opt, loss, cfg, world): bad_run = 0
                 else:
                     bad_run += 1; bad_total += 1
-                    if world > 1: loss.backward()            # keep DDP's collective calls in step on every rank
                     if bad_run >= cfg.max_bad_steps:
                         status = 'diverged'
                         raise FloatingPointError(f'{bad_run} non-finite losses in a row at step {step}: stopping; '
@@ -384,9 +408,7 @@ def train(cfg:Config, # settings (see `make_config`)
                 if rank == 0:
                     if step % cfg.log_every == 0 or step == cfg.steps:
                         now = time.perf_counter(); dt = (now - t_last) / cfg.log_every; t_last = now
-                        row = {k: f'{logs.get(k, float("nan")):.6g}' for k in LOG_FIELDS if k in logs}
-                        row.update(step=step, lr=f'{lr_at(cfg, step - 1):.3g}', step_s=f'{dt:.4f}', bad_steps=bad_total,
-                                   views_per_s=f'{cfg.batch_frames * batch["images"].shape[1] / dt:.1f}')
+                        row = log_row(step, logs, cfg, dt, bad_total, batch['images'].shape[1])
                         writer.writerow(row); logf.flush()
                         if bar: bar.set_postfix(loss=f'{logs["total"]:.4f}', rec=f'{logs["reconst"]:.4f}', vps=row['views_per_s'])
                         msg = None if warned else collapse_warning(step, logs)
