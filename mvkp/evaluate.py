@@ -87,12 +87,14 @@ def stages(names:list, # the stages, in order
         else: bar.set_postfix_str(name)
     return at
 
+# %% ../nbs/08b_evaluate.ipynb #ev4lsp01
 def by_subject(d:dict, # `extract` output
                subjects:list, # the subject names its `subject_idx` indexes
               ) -> dict: # {name: the frames of that subject}, subjects with frames only
     "Split an `extract` output by subject."
     return {n: {k: v[d['subject_idx'] == i] for k, v in d.items()} for i, n in enumerate(subjects) if (d['subject_idx'] == i).any()}
 
+# %% ../nbs/08b_evaluate.ipynb #ev4lsp02
 def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                  data:str|Path|None=None, # dataset (default: the one the run trained on)
                  labelled:list|None=None, # labelled subjects for the probes (default: first training subject)
