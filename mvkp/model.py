@@ -57,7 +57,7 @@ class Config:
     w_M: float = 0.3          # mask loss: sg(phi) -> M (keeps M from filling the crop)
     delta: float = 0.02       # coverage loss (weak: a strong pull onto the early, blurry M bunches the keypoints)
     eta: float = 1.0          # centering loss
-    w_equi: float = 0.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
+    w_equi: float = 1.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
     w_scale: float = 0.01     # weak prior pulling the mean box half-size towards s_target
     s_target: float = 0.4
     w_box_bg: float = 1.0     # prior pulling the detector's box towards `background_box` (label-free; 0: the paper's detector alone)
@@ -334,7 +334,7 @@ def compute_losses(model:MVKP, batch:dict, out:dict):
         prior = prior + cfg.w_box_bg * box_bg; logs['box_bg'] = float(box_bg.detach())
     logs.update(scale_prior=float(scale_prior.detach()), box_s=float(box[..., 2].detach().mean()), total=float(loss.detach() + prior.detach()),
                 kp_spread=float(out['q'].detach().std(-2).mean()))   # 2D keypoints' spread in the crop (~0: all in one point)
-    if 'q_t' in out:                                                      # equivariance (off by default)
+    if 'q_t' in out:                                                      # equivariance (`w_equi` > 0, while training)
         equi = equivariance_loss(fold(out['q']), out['q_t'], out['theta_t'])
         prior = prior + cfg.w_equi * equi; logs['equivariance'] = float(equi.detach())
     return loss + prior, logs
