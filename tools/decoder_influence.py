@@ -12,10 +12,9 @@ import argparse
 import torch
 from mvkp.train import load_run, default_data
 from mvkp.data import MultiViewDataset, JOINT_NAMES
-from mvkp.model import keypoints_3d, to_float, fold
+from mvkp.model import keypoints_3d, to_float, fold, decoder_maps
 from mvkp.crop import crop, frame_to_crop
 from mvkp.triangulation import project, pixel_to_norm, norm_to_pixel
-from mvkp.keypoints import render_gaussians
 
 
 def seg_dist(p, a, b):
@@ -54,7 +53,7 @@ def main(argv=None):
     box, q_hat, X, app, (H, W) = reprojections(model, b)
     S = cfg.crop_size
     q = q_hat.clone().requires_grad_()
-    _, m = model.decoder(render_gaussians(q, S // 4, cfg.sigma_dec), app)
+    _, m = model.decoder(decoder_maps(cfg, q), app)
     M = torch.sigmoid(m.float()) * model.window                                           # (BV, 1, S, S)
     jc = norm_to_pixel(frame_to_crop(pixel_to_norm(fold(b['joints2d'].float()), (W, H)), box[:, None, :], (H, W)), S)
     qp = norm_to_pixel(q_hat, S)                                                          # (BV, N, 2) crop pixels
