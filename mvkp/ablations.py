@@ -8,8 +8,7 @@ import json, os, sys, time, argparse
 from pathlib import Path
 import torch
 
-from .model import Config, config_to_saved
-from .train import make_config, train, default_data, PRESETS
+from .train import Config, config_to_saved, make_config, train, default_data, PRESETS
 from .evaluate import evaluate_run
 from .single_view import evaluate_single_view
 from .data import write_json, atomic_write, ArgParser, cli_errors

@@ -140,7 +140,7 @@ class Detector(nn.Module):
                  width:int=16, # channels of the first conv layer (doubles twice)
                  det_size:int=64, # frames are resized to det_size x det_size (a multiple of 16)
                  s_min:float=0.2, # smallest half-height of the box (normalised)
-                 s_max:float=0.7, # largest half-height of the box (`Config.s_max`)
+                 s_max:float=0.7, # largest half-height of the box (`ModelConfig.s_max`)
                  t_max:float=None, # largest |cx|, |cy|; default 1 - s_min
                  in_ch:int=3, # input channels (3: RGB; 6: RGB and |I - B| with the background, as `mvkp.model` does)
                 ):

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
-from .model import Config, MVKP, config_from_saved
+from .model import MVKP
 from .data import MultiViewDataset, load_meta, read_json, write_json, atomic_write, JOINT_NAMES, BONES, ArgParser, cli_errors, error_line
 from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_probe, evaluate_probe,
                         mean_pose_baseline, eval_2d, probe_inputs, holdout)

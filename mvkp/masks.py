@@ -18,7 +18,7 @@ def _hw(size) -> tuple:
 # %% ../nbs/04_masks.ipynb #bf03d5c0
 def render_mask(kpts:Tensor,   # (..., N, 2) keypoints, normalised (x, y) in [-1, 1]
                 size,          # (h, w) of the mask, or an int for a square mask
-                sigma:float=0.06, # blob width in normalised units (0.06 ~ 2 px at 64 px; the model passes `Config.sigma_mask`, 0.15)
+                sigma:float=0.06, # blob width in normalised units (0.06 ~ 2 px at 64 px; the model passes `ModelConfig.sigma_mask`, 0.15)
                 reduce:str='max',  # 'max' (per-pixel maximum) or 'union' (1 - prod(1 - g))
                ) -> Tensor:    # (..., h, w) mask in [0, 1]
     "phi: soft mask from keypoints, Gaussian exp(-d^2 / sigma^2) of the distance to the nearest keypoint."

@@ -22,14 +22,35 @@ from .losses import reconst_loss, mask_loss, coverage_loss, centering_loss, tota
 from .losses import random_similarity, crop_similar, equivariance_loss
 
 # %% auto #0
-__all__ = ['CHOICES', 'RULES', 'CONFIG_VERSION', 'REMOVED', 'LOG_TERMS', 'Config', 'ConfigError', 'check_config',
-           'config_to_saved', 'config_from_saved', 'conv_block', 'AppearanceEncoder', 'Decoder', 'decoder_maps',
-           'to_float', 'full_precision', 'fold', 'unfold', 'MVKP', 'keypoints_3d', 'decode', 'compute_losses']
+__all__ = ['at_least', 'positive', 'LOG_TERMS', 'Settings', 'ModelConfig', 'ConfigError', 'check_config', 'conv_block',
+           'AppearanceEncoder', 'Decoder', 'decoder_maps', 'to_float', 'full_precision', 'fold', 'unfold', 'MVKP',
+           'keypoints_3d', 'decode', 'compute_losses']
 
 # %% ../nbs/06_model.ipynb #2f80748e
+at_least = lambda lo: (lambda v: v >= lo, f'>= {lo}')   # a rule of `Settings.rules`: (test, what is expected)
+positive = (lambda v: v > 0, '> 0')
+
+class Settings:
+    "Base of the settings dataclasses (`ModelConfig`, `mvkp.train.TrainConfig`): strict `update` from strings, `check`."
+    rules, choices = {}, {}                     # field: (test, what is expected); field: its allowed values
+    def relations(self) -> list: return []      # [(field, expected)] between fields that fail
+
+    def update(self, **kw):
+        "Set fields from `kw`, converting strings to each field's type (`ConfigError` on a bad value); unknown names raise."
+        names = {f.name: f for f in fields(self)}
+        for k, v in kw.items():
+            if k not in names: raise KeyError(f'unknown config option {k!r}; valid: {sorted(names)}')
+            try: setattr(self, k, _convert(v, type(names[k].default)))
+            except ValueError as e: raise ConfigError(k, v, str(e)) from None
+        return self
+
+    def check(self):
+        "Check every field's type and range and the relations between fields (`check_config`); returns `self`."
+        check_config(self); return self
+
 @dataclass
-class Config:
-    "Every setting of a run: model, losses, optimisation, engineering. Saved as `config.json` in the run folder."
+class ModelConfig(Settings):
+    "The model and its losses. A run's `mvkp.train.Config` adds the training settings; every field is a `--option` of `mvkp.train`."
     # --- model
     n_kpts: int = 32          # N, keypoints discovered per frame
     crop_size: int = 64       # side of the square crop fed to the encoder / produced by the decoder (pixels)
@@ -46,6 +67,7 @@ class Config:
     mask_res: int = 32        # phi and M are compared at this resolution (M is average-pooled to it)
     heat_bound: float = 5.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off): keypoints stay movable (3 pulled them to the centre)
     aug_colour: bool = True   # random recolouring of the encoder's crops while training (`colour_augment`)
+    channels_last: bool = True # channels_last memory format for the conv nets (faster on CPU and GPU: bench/bench_train.py)
     # --- losses:  L = L_reconst + gamma L_mask + delta L_coverage + eta L_centering (+ box priors)
     rec_scale: float = 10.0   # multiplies L_reconst (pixel MSE is small: keeps the terms balanced)
     w_frame: float = 1.0      # weight of the full-frame pixel MSE inside L_reconst (drives the detector)
@@ -63,42 +85,25 @@ class Config:
     s_target: float = 0.4
     w_box_bg: float = 1.0     # prior pulling the detector's box towards `background_box` (label-free; 0: the paper's detector alone)
     box_bg_thresh: float = 0.12 # `background_box`'s foreground threshold on |I - B|
-    # --- optimisation
-    lr: float = 1e-3
-    weight_decay: float = 0.0
-    steps: int = 1000
-    batch_frames: int = 8     # frames per step (each with all V views)
-    views: tuple = ()         # subset of view indices; () = all
-    warmup: int = 100
-    grad_clip: float = 1.0
-    seed: int = 0
-    # --- engineering
-    workers: int = 0          # DataLoader workers (0 is fastest on a 2-core CPU: see bench/bench_data.py; use several on a GPU machine)
-    device: str = 'auto'      # 'auto' | 'cpu' | 'cuda'
-    amp: bool = True          # bf16 autocast of the forward pass on CUDA
-    cpu_amp: bool = True      # bf16 autocast on CPUs with native bf16 (AVX512-BF16/AMX; off elsewhere, where it is slow)
-    channels_last: bool = True # channels_last memory format for the conv nets (faster on CPU and GPU: bench/bench_train.py)
-    compile: bool = False
-    log_every: int = 25
-    fig_every: int = 500
-    ckpt_every: int = 250
-    max_bad_steps: int = 20   # consecutive non-finite losses before stopping
 
-    def update(self, **kw):
-        "Set fields from `kw`, converting strings to each field's type (`ConfigError` on a bad value); unknown names raise."
-        names = {f.name: f for f in fields(self)}
-        for k, v in kw.items():
-            if k not in names: raise KeyError(f'unknown config option {k!r}; valid: {sorted(names)}')
-            try: setattr(self, k, _convert(v, type(names[k].default)))
-            except ValueError as e: raise ConfigError(k, v, str(e)) from None
-        return self
+    choices = dict(perceptual=('none', 'random', 'imagenet'))
+    rules = dict(
+        n_kpts=at_least(1), crop_size=(lambda v: v >= 8 and v % 4 == 0, 'a multiple of 4, at least 8 (the heatmaps are at crop_size / 4)'),
+        width=at_least(1), det_width=at_least(1), det_size=(lambda v: v >= 16 and v % 16 == 0, 'a multiple of 16 (the detector halves it 4 times)'),
+        s_min=positive, app_dim=at_least(1), sigma_dec=positive, sigma_mask=positive, mask_res=at_least(1), heat_bound=at_least(0),
+        rec_scale=at_least(0), w_frame=at_least(0), w_crop=at_least(0), beta=at_least(0), gamma=at_least(0), w_phi=at_least(0),
+        w_M=at_least(0), delta=at_least(0), eta=at_least(0), w_equi=at_least(0), w_scale=at_least(0), s_target=positive,
+        w_box_bg=at_least(0), box_bg_thresh=positive)
+    def relations(self):
+        bad = []
+        if self.s_max <= self.s_min: bad.append(('s_max', f'> s_min = {self.s_min}'))
+        if self.perceptual == 'imagenet' and self.beta > 0 and not self.resnet_weights:
+            bad.append(('resnet_weights', "a torchvision resnet18 .pth file with perceptual 'imagenet'"))
+        return bad
 
-    def check(self):
-        "Check every field's type and range and the relations between fields (`check_config`); returns `self`."
-        check_config(self); return self
-
+# %% ../nbs/06_model.ipynb #82be2a4c
 class ConfigError(ValueError):
-    "A bad `Config` value: names the field, its value and what is expected."
+    "A bad settings value: names the field, its value and what is expected."
     def __init__(self, name:str, value, expected:str):
         self.name, self.value, self.expected = name, value, expected
         super().__init__(f'{name}={value!r}: expected {expected}')
@@ -128,61 +133,17 @@ def _convert(v, typ): # `v` (a string from the command line; else a value from P
     except ValueError: pass
     raise ValueError(_KIND[typ])
 
-# %% ../nbs/06_model.ipynb #82be2a4c
-_min = lambda lo: (lambda v: v >= lo, f'>= {lo}')
-_pos = (lambda v: v > 0, '> 0')
-CHOICES = dict(perceptual=('none', 'random', 'imagenet'), device=('auto', 'cpu', 'cuda'))
-RULES = dict(  # field: (test, what is expected); fields not listed: any value of their type
-    n_kpts=_min(1), crop_size=(lambda v: v >= 8 and v % 4 == 0, 'a multiple of 4, at least 8 (the heatmaps are at crop_size / 4)'),
-    width=_min(1), det_width=_min(1), det_size=(lambda v: v >= 16 and v % 16 == 0, 'a multiple of 16 (the detector halves it 4 times)'),
-    s_min=_pos, app_dim=_min(1), sigma_dec=_pos, sigma_mask=_pos, mask_res=_min(1), heat_bound=_min(0),
-    rec_scale=_min(0), w_frame=_min(0), w_crop=_min(0), beta=_min(0), gamma=_min(0), w_phi=_min(0), w_M=_min(0), delta=_min(0),
-    eta=_min(0), w_equi=_min(0), w_scale=_min(0), s_target=_pos, w_box_bg=_min(0), box_bg_thresh=_pos,
-    lr=_pos, weight_decay=_min(0), steps=_min(1), batch_frames=_min(1), warmup=_min(0), grad_clip=_pos, seed=_min(0),
-    workers=_min(0), log_every=_min(1), fig_every=_min(0), ckpt_every=_min(1), max_bad_steps=_min(1))
-
-def _relations(c:Config): # [(field, expected)] that fail
-    bad = []
-    if c.s_max <= c.s_min: bad.append(('s_max', f'> s_min = {c.s_min}'))
-    if len(set(c.views)) != len(c.views) or any(v < 0 for v in c.views): bad.append(('views', 'distinct view indices >= 0'))
-    if c.perceptual == 'imagenet' and c.beta > 0 and not c.resnet_weights:
-        bad.append(('resnet_weights', "a torchvision resnet18 .pth file with perceptual 'imagenet'"))
-    return bad
-
-def check_config(c:Config):
-    "Raise `ConfigError` for the first bad field of `c`: type, finite number, choice, range (`RULES`), then relations."
+def check_config(c:Settings):
+    "Raise `ConfigError` for the first bad field of `c`: type, finite number, choice, range (`c.rules`), then `c.relations()`."
     for f in fields(c):
         v, typ = getattr(c, f.name), type(f.default)
         if not (isinstance(v, typ) and not (typ is int and isinstance(v, bool))) and not (typ is float and isinstance(v, int)):
             raise ConfigError(f.name, v, _KIND[typ])
         if typ is float and not math.isfinite(v): raise ConfigError(f.name, v, 'a finite number')
-        if f.name in CHOICES and v not in CHOICES[f.name]: raise ConfigError(f.name, v, f"one of {', '.join(CHOICES[f.name])}")
-        test, expected = RULES.get(f.name, (lambda v: True, ''))
+        if f.name in c.choices and v not in c.choices[f.name]: raise ConfigError(f.name, v, f"one of {', '.join(c.choices[f.name])}")
+        test, expected = c.rules.get(f.name, (lambda v: True, ''))
         if not test(v): raise ConfigError(f.name, v, expected)
-    for name, expected in _relations(c): raise ConfigError(name, getattr(c, name), expected)
-
-# %% ../nbs/06_model.ipynb #1b73362e
-CONFIG_VERSION = 2   # of config.json; bumped when a change makes older files mean something else (those are refused)
-
-REMOVED = dict(graph_edges=0, graph_tau=None, kp_jitter=0., mask_edges=0, tri_weights=False, dec_blocks=1, app_mode='spatial',
-               det_resize='area', app_size=None)   # options removed after they lost (nbs/12_findings.ipynb): their "off" value (None: always ignored)
-
-def config_to_saved(cfg:Config) -> dict:
-    "`cfg` as a run saves it (`config.json`, checkpoints): every field, and the `config_version`."
-    return asdict(cfg) | {'views': list(cfg.views), 'config_version': CONFIG_VERSION}
-
-def config_from_saved(d:dict, # the content of a run's `config.json` (or a checkpoint's `config`)
-                      what:str='the run', # what the errors call it
-                     ) -> Config:
-    "The `Config` of a saved run; refuses a file of another `config_version` and a removed option switched on."
-    v = d.get('config_version', 1)                                      # files from before the versions: 1
-    if isinstance(v, int) and v > CONFIG_VERSION:
-        raise ValueError(f'{what} was saved by a newer mvkp (config version {v}, this is {CONFIG_VERSION}); update mvkp')
-    if v != CONFIG_VERSION: raise ValueError(f'{what} was saved by an older mvkp (config version {v!r}, this is {CONFIG_VERSION}); '
-                                             'retrain it, or check out the mvkp commit that trained it')
-    on = {k: d[k] for k, off in REMOVED.items() if off is not None and d.get(k, off) != off}
-    if on: raise ValueError(f'{what} was trained with {on}, an option removed after it lost (nbs/12_findings.ipynb)')
-    return Config().update(**{k: x for k, x in d.items() if k not in ('data', 'config_version') and k not in REMOVED})
+    for name, expected in c.relations(): raise ConfigError(name, getattr(c, name), expected)
 
 # %% ../nbs/06_model.ipynb #a3596e40
 def conv_block(c_in, c_out, stride=1):
@@ -214,7 +175,7 @@ class Decoder(nn.Module):
         o = self.out(h)
         return torch.sigmoid(o[:, :3]), o[:, 3:]
 
-def decoder_maps(cfg:Config, q:Tensor, # (B, N, 2) keypoints in crop-normalised coordinates
+def decoder_maps(cfg:ModelConfig, q:Tensor, # (B, N, 2) keypoints in crop-normalised coordinates
                 ) -> Tensor: # (B, N, s, s) Gaussian maps, s = crop_size (`dec_local`) or crop_size / 4
     "The decoder's input maps of keypoints `q`."
     return render_gaussians(q, cfg.crop_size if cfg.dec_local else cfg.crop_size // 4, cfg.sigma_dec)
@@ -234,10 +195,10 @@ def unfold(x:Tensor, B:int): return x.reshape(B, -1, *x.shape[1:])  # (B*V, ...)
 # %% ../nbs/06_model.ipynb #badd67b0
 class MVKP(nn.Module):
     "The multi-view keypoint model: frames of V calibrated views -> N 3D keypoints, reconstruction, masks."
-    def __init__(self, cfg:Config):
+    def __init__(self, cfg:ModelConfig): # a run's `mvkp.train.Config` is one
         super().__init__()
         self.cfg = cfg
-        self.aug_gen = torch.Generator().manual_seed(cfg.seed)   # augmentations' own RNG (colour, `w_equi`): checkpointed, so resume is exact
+        self.aug_gen = torch.Generator().manual_seed(0)   # augmentations' own RNG (colour, `w_equi`): seeded by `train`, checkpointed
         self.detector = Detector(width=cfg.det_width, det_size=cfg.det_size, s_min=cfg.s_min, s_max=cfg.s_max,
                                  in_ch=6 if cfg.det_bg_diff else 3)
         self.encoder = KeypointEncoder(n_kpts=cfg.n_kpts, width=cfg.width, channels_last=cfg.channels_last)

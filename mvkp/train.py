@@ -4,9 +4,9 @@
 
 # %% ../nbs/07_train.ipynb #e42fe463
 from __future__ import annotations
-import os, sys, json, time, math, signal, re, inspect, argparse, csv, tempfile, hashlib, shutil
+import os, sys, json, time, math, signal, re, inspect, linecache, argparse, csv, tempfile, hashlib, shutil
 from contextlib import nullcontext
-from dataclasses import asdict, fields
+from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 
 import numpy as np
@@ -15,17 +15,79 @@ import torch.nn.functional as F
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Sampler
 
-from .model import Config, ConfigError, MVKP, compute_losses, LOG_TERMS, config_from_saved, config_to_saved
+from .model import ModelConfig, Settings, ConfigError, at_least, positive, MVKP, compute_losses, LOG_TERMS
 from .data import MultiViewDataset, load_meta, read_json, write_json, atomic_write, DataError, ArgParser, cli_errors, error_line
 from .synthetic import make_synthetic
 from .triangulation import norm_to_pixel
 
 # %% auto #0
-__all__ = ['PRESETS', 'PROG', 'RUN_FILES', 'CHECKPOINTS', 'LOG_FIELDS', 'make_config', 'cache_dir', 'config_help',
-           'config_groups', 'parse_args', 'default_data', 'StepSampler', 'atomic_save', 'load_checkpoint', 'check_out',
-           'clear_run', 'resume_config', 'resume_note', 'load_weights', 'load_run', 'plot_step', 'setup_distributed',
-           'lr_at', 'cpu_has_bf16', 'amp_context', 'to_device', 'collapse_warning', 'resume_from', 'update', 'log_row',
-           'train', 'run_summary', 'main']
+__all__ = ['CONFIG_VERSION', 'REMOVED', 'PRESETS', 'PROG', 'RUN_FILES', 'CHECKPOINTS', 'LOG_FIELDS', 'TrainConfig', 'Config',
+           'config_to_saved', 'config_from_saved', 'make_config', 'cache_dir', 'config_help', 'config_groups',
+           'parse_args', 'default_data', 'StepSampler', 'atomic_save', 'load_checkpoint', 'check_out', 'clear_run',
+           'resume_config', 'resume_note', 'load_weights', 'load_run', 'plot_step', 'setup_distributed', 'lr_at',
+           'cpu_has_bf16', 'amp_context', 'to_device', 'collapse_warning', 'resume_from', 'update', 'log_row', 'train',
+           'run_summary', 'main']
+
+# %% ../nbs/07_train.ipynb #c0nf1g01
+@dataclass
+class TrainConfig(Settings):
+    "Optimisation and engineering settings of a run (the model's are `ModelConfig`)."
+    # --- optimisation
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    steps: int = 1000
+    batch_frames: int = 8     # frames per step (each with all V views)
+    views: tuple = ()         # subset of view indices; () = all
+    warmup: int = 100
+    grad_clip: float = 1.0
+    seed: int = 0
+    # --- engineering
+    workers: int = 0          # DataLoader workers (0 is fastest on a 2-core CPU: see bench/bench_data.py; use several on a GPU machine)
+    device: str = 'auto'      # 'auto' | 'cpu' | 'cuda'
+    amp: bool = True          # bf16 autocast of the forward pass on CUDA
+    cpu_amp: bool = True      # bf16 autocast on CPUs with native bf16 (AVX512-BF16/AMX; off elsewhere, where it is slow)
+    compile: bool = False
+    log_every: int = 25
+    fig_every: int = 500
+    ckpt_every: int = 250
+    max_bad_steps: int = 20   # consecutive non-finite losses before stopping
+
+    choices = dict(device=('auto', 'cpu', 'cuda'))
+    rules = dict(lr=positive, weight_decay=at_least(0), steps=at_least(1), batch_frames=at_least(1), warmup=at_least(0),
+                 grad_clip=positive, seed=at_least(0), workers=at_least(0), log_every=at_least(1), fig_every=at_least(0),
+                 ckpt_every=at_least(1), max_bad_steps=at_least(1))
+    def relations(self):
+        ok = len(set(self.views)) == len(self.views) and all(v >= 0 for v in self.views)
+        return [] if ok else [('views', 'distinct view indices >= 0')]
+
+@dataclass
+class Config(TrainConfig, ModelConfig):
+    "Every setting of a run: the model and its losses (`ModelConfig`), then `TrainConfig`. Saved as `config.json` in the run folder."
+    rules, choices = ModelConfig.rules | TrainConfig.rules, ModelConfig.choices | TrainConfig.choices
+    def relations(self): return ModelConfig.relations(self) + TrainConfig.relations(self)
+
+# %% ../nbs/07_train.ipynb #1b73362e
+CONFIG_VERSION = 2   # of config.json; bumped when a change makes older files mean something else (those are refused)
+
+REMOVED = dict(graph_edges=0, graph_tau=None, kp_jitter=0., mask_edges=0, tri_weights=False, dec_blocks=1, app_mode='spatial',
+               det_resize='area', app_size=None)   # options removed after they lost (nbs/12_findings.ipynb): their "off" value (None: always ignored)
+
+def config_to_saved(cfg:Config) -> dict:
+    "`cfg` as a run saves it (`config.json`, checkpoints): every field, and the `config_version`."
+    return asdict(cfg) | {'views': list(cfg.views), 'config_version': CONFIG_VERSION}
+
+def config_from_saved(d:dict, # the content of a run's `config.json` (or a checkpoint's `config`)
+                      what:str='the run', # what the errors call it
+                     ) -> Config:
+    "The `Config` of a saved run; refuses a file of another `config_version` and a removed option switched on."
+    v = d.get('config_version', 1)                                      # files from before the versions: 1
+    if isinstance(v, int) and v > CONFIG_VERSION:
+        raise ValueError(f'{what} was saved by a newer mvkp (config version {v}, this is {CONFIG_VERSION}); update mvkp')
+    if v != CONFIG_VERSION: raise ValueError(f'{what} was saved by an older mvkp (config version {v!r}, this is {CONFIG_VERSION}); '
+                                             'retrain it, or check out the mvkp commit that trained it')
+    on = {k: d[k] for k, off in REMOVED.items() if off is not None and d.get(k, off) != off}
+    if on: raise ValueError(f'{what} was trained with {on}, an option removed after it lost (nbs/12_findings.ipynb)')
+    return Config().update(**{k: x for k, x in d.items() if k not in ('data', 'config_version') and k not in REMOVED})
 
 # %% ../nbs/07_train.ipynb #6d7c5086
 PRESETS = {
@@ -49,15 +111,22 @@ def cache_dir() -> Path:
 
 PROG = 'python -m mvkp.train'
 
+def _source(cls) -> str: # the source of `ModelConfig` / `TrainConfig`; in a notebook (no file), from the cell that defined it
+    try: return inspect.getsource(cls)
+    except OSError:
+        lines = linecache.getlines(cls.relations.__code__.co_filename)
+        start = next(i for i, l in enumerate(lines) if l.startswith(f'class {cls.__name__}('))
+        return ''.join(inspect.getblock(lines[start:]))
+
 def config_help() -> dict:
-    "Field name -> the comment next to it in `Config`'s source (used as `--help` text)."
-    src = inspect.getsource(Config)
+    "Field name -> the comment next to it in the source of `ModelConfig` or `TrainConfig` (used as `--help` text)."
+    src = _source(ModelConfig) + _source(TrainConfig)
     return {m.group(1): m.group(2).strip() for m in re.finditer(r'^\s+(\w+): [\w.]+ = [^#\n]*#\s*(.*)$', src, re.M)}
 
 def config_groups() -> dict:
-    "Section -> its field names, from the `# --- model` / `losses` / `optimisation` / `engineering` lines of `Config`'s source."
+    "Section -> its field names, from the `# --- model` / `losses` (`ModelConfig`) / `optimisation` / `engineering` (`TrainConfig`) lines."
     groups, cur = {}, None
-    for line in inspect.getsource(Config).splitlines():
+    for line in (_source(ModelConfig) + _source(TrainConfig)).splitlines():
         if m := re.match(r'\s+# --- (\w+)', line): cur = groups.setdefault(m.group(1), [])
         elif (m := re.match(r'\s+(\w+): [\w.]+ = ', line)) and cur is not None: cur.append(m.group(1))
     return groups

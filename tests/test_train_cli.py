@@ -29,7 +29,7 @@ def log_steps(run_dir):
 
 def test_help_documents_every_option():
     from dataclasses import fields
-    from mvkp.model import Config
+    from mvkp.train import Config
     out = run(['mvkp.train', '--help']).stdout
     missing = [f.name for f in fields(Config) if f'--{f.name}' not in out]
     assert not missing, f'options missing from --help: {missing}'
