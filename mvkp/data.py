@@ -11,13 +11,13 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 from fastcore.basics import patch
+from .triangulation import make_P
 
 # %% auto #0
-__all__ = ['JOINT_NAMES', 'BONES', 'FORMAT', 'META_KEYS', 'EXPECTED_ERRORS', 'DataError', 'camera_matrix', 'project_points',
-           'look_at', 'atomic_write', 'write_json', 'save_npy', 'read_json', 'check_npy', 'write_meta', 'load_meta',
-           'write_cameras', 'load_cameras', 'boxes_from_masks', 'SequenceWriter', 'list_sequences', 'open_npy',
-           'compute_backgrounds', 'validate_dataset', 'MultiViewDataset', 'error_line', 'cli_errors', 'ArgParser',
-           'validate_main']
+__all__ = ['JOINT_NAMES', 'BONES', 'FORMAT', 'META_KEYS', 'EXPECTED_ERRORS', 'DataError', 'atomic_write', 'write_json',
+           'save_npy', 'read_json', 'check_npy', 'write_meta', 'load_meta', 'write_cameras', 'load_cameras',
+           'boxes_from_masks', 'SequenceWriter', 'list_sequences', 'open_npy', 'compute_backgrounds',
+           'validate_dataset', 'MultiViewDataset', 'error_line', 'cli_errors', 'ArgParser', 'validate_main']
 
 # %% ../nbs/00_data.ipynb #e29fc696
 JOINT_NAMES = ['Hip', 'RHip', 'RKnee', 'RFoot', 'LHip', 'LKnee', 'LFoot', 'Spine', 'Thorax', 'Neck/Nose', 'Head',
@@ -28,36 +28,6 @@ FORMAT = 'mvkp-1'
 
 class DataError(Exception):
     "A dataset file is missing, unreadable or inconsistent; the message names the file and the problem."
-
-# %% ../nbs/00_data.ipynb #c41a851c
-def camera_matrix(K:np.ndarray, # (..., 3, 3) intrinsics
-                  R:np.ndarray, # (..., 3, 3) world-to-camera rotation
-                  t:np.ndarray, # (..., 3) translation: x_cam = R X + t
-                 )->np.ndarray: # (..., 3, 4) projection matrix P = K [R | t]
-    "The projection matrix `P = K [R | t]`, batched over leading dimensions."
-    K, R, t = map(np.asarray, (K, R, t))
-    return K @ np.concatenate([R, t[..., None]], -1)
-
-# %% ../nbs/00_data.ipynb #12ca9897
-def project_points(X:np.ndarray, # (..., N, 3) world points
-                   P:np.ndarray, # (..., 3, 4) projection matrices (broadcast against X's leading dims)
-                  )->np.ndarray: # (..., N, 2) pixels (x, y)
-    "Pinhole projection `u ~ P X` dehomogenised (no distortion)."
-    X, P = np.asarray(X), np.asarray(P)
-    x = np.concatenate([X, np.ones_like(X[..., :1])], -1) @ np.swapaxes(P, -1, -2)
-    return x[..., :2] / x[..., 2:]
-
-# %% ../nbs/00_data.ipynb #41bf737a
-def look_at(C:np.ndarray, # (3,) camera centre in world coordinates
-            target:np.ndarray, # (3,) point the optical axis goes through
-            up=(0., 0., 1.), # world up direction (image y points away from it)
-           )->tuple: # R (3, 3), t (3,) with x_cam = R X + t
-    "World-to-camera rotation and translation of a camera at `C` looking at `target`."
-    C, target, up = (np.asarray(a, dtype=np.float64) for a in (C, target, up))
-    z = (target - C) / np.linalg.norm(target - C)
-    x = np.cross(z, up); x /= np.linalg.norm(x)
-    R = np.stack([x, np.cross(z, x), z])
-    return R, -R @ C
 
 # %% ../nbs/00_data.ipynb #45025985
 def atomic_write(path, # the file to (re)write
@@ -177,7 +147,7 @@ def _check_cameras(cams, path)->dict: # stacked arrays
             raise DataError(f'{path}: camera {i} ({c["name"]}): R is not a rotation matrix')
     out = {k: np.stack(v) for k, v in out.items()}
     out['size'] = out['size'].astype(np.int64)
-    return {'names': [str(c['name']) for c in cams], **out, 'P': camera_matrix(out['K'], out['R'], out['t'])}
+    return {'names': [str(c['name']) for c in cams], **out, 'P': make_P(*(torch.from_numpy(out[k]) for k in 'KRt')).numpy()}
 
 # %% ../nbs/00_data.ipynb #fd3ed8fe
 def write_cameras(subject_dir, # a subject's directory (created if needed)

@@ -122,7 +122,7 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                         val=extract(m, mk(val), device=device) if val else None)
     fit_sets = lambda e: (e['train'], e['val']) if e['val'] is not None else holdout(e['train'])   # (probe fit, probe validation)
     def score(e):
-        return probe_scores(*fit_sets(e), e['test'], meta['image_size'], mlp_kw, meta.get('root_joint', 0))
+        return probe_scores(*fit_sets(e), e['test'], meta['image_size'][::-1], mlp_kw, meta.get('root_joint', 0))  # on disk [W, H]
     stage('keypoints'); e = ex(model)
     stage('probes'); s = score(e)
     Ytr, Yte = root_relative(e['train']['joints3d']), root_relative(e['test']['joints3d'])

@@ -234,7 +234,7 @@ def keypoints_3d(model:MVKP, I:Tensor, B_:Tensor, P:Tensor):
             equi = {} if theta is None else dict(theta_t=theta,    # `equivariance_loss`'s inputs
                 q_t=soft_argmax(spatial_softmax(bound_logits(logits_t, model.cfg.heat_bound))))
         p = crop_to_frame(q, box[:, None, :], (H, W))                   # (BV, N, 2) frame-normalised
-        x = norm_to_pixel(unfold(p, b), (W, H))                         # (B, V, N, 2) pixels
+        x = norm_to_pixel(unfold(p, b), (H, W))                         # (B, V, N, 2) pixels
         with scope('triangulation'):
             X = triangulate(x.transpose(1, 2).float(), P[:, None].float())   # (B, N, 3) world mm
     return dict(box=unfold(box, b), crops=unfold(crops, b), heat=unfold(heat, b), q=unfold(q, b), x2d=x, X=X, **equi)
@@ -247,7 +247,7 @@ def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
     S = cfg.crop_size
     with scope('triangulation'), full_precision(I):
         x_hat = project(out['X'][:, None], P[:, :, None].float())       # (B, V, N, 2) pixels
-        q_hat = frame_to_crop(pixel_to_norm(fold(x_hat), (W, H)), box[:, None, :], (H, W))  # (BV, N, 2)
+        q_hat = frame_to_crop(pixel_to_norm(fold(x_hat), (H, W)), box[:, None, :], (H, W))  # (BV, N, 2)
     with scope('decoder'):
         with torch.no_grad():                                           # appearance crop of another frame
             A = fold(A); app_box = model.detect(A, fold(B_)).float()
@@ -288,7 +288,7 @@ def compute_losses(model:MVKP, batch:dict, out:dict):
     rec = cfg.rec_scale * (cfg.w_frame * F.mse_loss(out['I_tilde'], I) + cfg.w_crop * reconst_loss(Ic, It_c, feats, cfg.beta))
     box = out['box']
     b, V, _, H, W = I.shape
-    kp_frame = pixel_to_norm(out['x_hat'], (W, H))                      # (B, V, N, 2) frame-normalised
+    kp_frame = pixel_to_norm(out['x_hat'], (H, W))                      # (B, V, N, 2) frame-normalised
     terms = dict(reconst=rec,
                  mask=mask_loss(out['phi'], F.adaptive_avg_pool2d(fold(out['M']), cfg.mask_res).view_as(out['phi']), cfg.w_phi, cfg.w_M),
                  coverage=coverage_loss(out['heat'], out['M']),

@@ -207,10 +207,10 @@ def fit_mlp_probe(X_train, # (T, N, 3) training keypoints (mm)
 
 # %% ../nbs/08a_probe.ipynb #1602c2fe
 def pixels_to_unit(xy,        # (..., 2) pixel coordinates (x, y)
-                   image_size # W (square images) or (W, H)
+                   image_size # (H, W), or an int for square images
                   )->Tensor:  # (..., 2) coordinates in [0, 1] (image edges at 0 and 1)
     "Normalise pixel coordinates by the image size."
-    W, H = (image_size, image_size) if np.isscalar(image_size) else image_size
+    H, W = (image_size, image_size) if np.isscalar(image_size) else image_size
     return (torch.as_tensor(xy, dtype=torch.float32) + 0.5) / torch.tensor([float(W), float(H)])
 
 def norm_to_unit(xy # (..., 2) normalised coordinates in [-1, 1] (`grid_sample`, align_corners=False)
@@ -253,7 +253,7 @@ def eval_2d(train_kpts,   # (T, N, 2) discovered keypoints, pixels
             train_joints, # (T, J, 2) ground-truth joints, pixels
             test_kpts,    # (T', N, 2) keypoints, pixels
             test_joints,  # (T', J, 2) joints, pixels
-            image_size=None           # W or (W, H) to normalise pixels; None: inputs already in [0, 1]
+            image_size=None           # (H, W) or an int to normalise pixels; None: inputs already in [0, 1]
            )->float: # test error in %
     "The 2D protocol: fit the no-intercept regression on train, report the test error in %."
     f = (lambda x: x) if image_size is None else (lambda x: pixels_to_unit(x, image_size))

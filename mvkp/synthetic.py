@@ -8,10 +8,11 @@ import colorsys, json, os, shutil, tempfile, time, zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 import numpy as np
+import torch
 from scipy.ndimage import gaussian_filter1d
 from .data import (JOINT_NAMES, BONES, DataError, SequenceWriter, write_meta, write_cameras, load_meta,
-                       compute_backgrounds, camera_matrix, project_points, look_at, validate_dataset, load_cameras,
-                       list_sequences, open_npy, cli_errors, ArgParser)
+                       compute_backgrounds, validate_dataset, load_cameras, list_sequences, open_npy, cli_errors, ArgParser)
+from .triangulation import look_at, make_P, project
 
 # %% auto #0
 __all__ = ['SUBJECTS', 'SPLITS', 'SKIN', 'HAIR', 'ANGLES', 'ACTIONS', 'BASE_POSE', 'PARTS', 'PART_COLOUR', 'LIGHT', 'STRIPE',
@@ -519,7 +520,8 @@ def _make_sequence(root:str, subject:str, name:str, action:str, take:int, p:dict
     with SequenceWriter(Path(root) / subject / name, len(J), 4, p['size'], p['size'], 17, with_masks=True) as w:
         render_sequence(J, shape, cams, bgs, rng, p['aa'], p['noise'], p['fps'], out=(w.frames, w.masks))
         w.joints3d[:] = J
-        w.joints2d[:] = project_points(J[:, None], camera_matrix(*(np.stack([c[k] for c in cams]) for k in 'KRt'))[None])
+        P = make_P(*(torch.as_tensor(np.stack([c[k] for c in cams])) for k in 'KRt'))        # (V, 3, 4)
+        w.joints2d[:] = project(torch.as_tensor(J, dtype=P.dtype)[:, None], P[:, None]).numpy()  # (T, V, 17, 2)
 
 # %% ../nbs/00a_synthetic.ipynb #581e1f9d
 def _reusable(out:Path, params:dict)->bool: # True: `out` is this dataset; False: absent or a stale synthetic one

@@ -8,6 +8,7 @@ __all__ = ['pixel_to_norm', 'norm_to_pixel', 'make_P', 'camera_center', 'look_at
 
 # %% ../nbs/03_triangulation.ipynb #48263725
 import math
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -19,21 +20,21 @@ def _check(t:Tensor, fn:str, name:str, tail:tuple, what:str):
 
 # %% ../nbs/03_triangulation.ipynb #548435c0
 def _size(size, like:Tensor) -> Tensor:
-    "`size` (W, H), an int (square) or a tensor `(..., 2)` as a tensor on `like`'s device and dtype."
+    "`size` (H, W), an int (square) or a tensor `(..., 2)` of (H, W), as the (W, H) divisor of (x, y) points on `like`'s device and dtype."
     s = torch.as_tensor(size, dtype=like.dtype, device=like.device)
-    return s.expand(2) if s.ndim == 0 else s
+    return s.expand(2) if s.ndim == 0 else s.flip(-1)
 
 def pixel_to_norm(x:Tensor,  # (..., 2) pixel coordinates (x, y), pixel centres at integers
-                  size,      # (W, H) image size in pixels (an int for square images, or a tensor (..., 2))
+                  size,      # (H, W) image size in pixels (an int for square images, or a tensor (..., 2))
                  ) -> Tensor: # (..., 2) normalised coordinates, -1 / +1 at the image edges
-    "Pixels to `grid_sample(align_corners=False)` coordinates: x_n = (2x + 1) / W - 1."
+    "Pixels to `grid_sample(align_corners=False)` coordinates: x_n = (2x + 1) / W - 1, y_n = (2y + 1) / H - 1."
     _check(x, 'pixel_to_norm', 'x', (2,), '(..., 2)')
     return (2 * x + 1) / _size(size, x) - 1
 
 def norm_to_pixel(xn:Tensor, # (..., 2) normalised coordinates in [-1, 1]
-                  size,      # (W, H) image size in pixels (an int for square images, or a tensor (..., 2))
+                  size,      # (H, W) image size in pixels (an int for square images, or a tensor (..., 2))
                  ) -> Tensor: # (..., 2) pixel coordinates (x, y)
-    "Inverse of `pixel_to_norm`: x = ((x_n + 1) W - 1) / 2."
+    "Inverse of `pixel_to_norm`: x = ((x_n + 1) W - 1) / 2, y = ((y_n + 1) H - 1) / 2."
     _check(xn, 'norm_to_pixel', 'xn', (2,), '(..., 2)')
     return ((xn + 1) * _size(size, xn) - 1) / 2
 
@@ -54,22 +55,28 @@ def camera_center(P:Tensor, # (..., 3, 4) projection matrices
     return -torch.linalg.solve(P[..., :3], P[..., 3:]).squeeze(-1)
 
 # %% ../nbs/03_triangulation.ipynb #1da5175b
-def look_at(C:Tensor,      # (..., 3) camera centres (world, mm)
-            target:Tensor, # (..., 3) points the cameras look at
+def _unit(v:np.ndarray) -> np.ndarray: # (..., 3) -> (..., 3) unit vectors
+    return v / np.sqrt(np.vecdot(v, v))[..., None]
+
+def look_at(C,      # (..., 3) camera centres (world, mm): an array-like or a tensor
+            target, # (..., 3) points the cameras look at
             up=(0., 0., 1.), # world up direction (must not be parallel to the viewing direction)
-           ) -> tuple:     # R (..., 3, 3), t (..., 3) with x_cam = R X + t
-    "Rotation and translation of cameras at `C` looking at `target`: camera x right, y down, z forward."
-    z = torch.nn.functional.normalize(target - C, dim=-1)
-    x = torch.nn.functional.normalize(torch.cross(z, torch.as_tensor(up, dtype=C.dtype).expand_as(z), dim=-1), dim=-1)
-    R = torch.stack([x, torch.cross(z, x, dim=-1), z], -2)
-    return R, -(R @ C[..., None]).squeeze(-1)
+           ) -> tuple:     # R (..., 3, 3), t (..., 3) with x_cam = R X + t: float64 arrays, or tensors like `C`
+    "Rotation and translation of cameras at `C` looking at `target`: camera x right, y down, z forward (float64 numpy)."
+    c, tg, up = (np.asarray(a.detach().cpu() if isinstance(a, Tensor) else a, dtype=np.float64) for a in (C, target, up))
+    z = _unit(tg - c)
+    x = _unit(np.cross(z, up))
+    R = np.stack([x, np.cross(z, x), z], -2)
+    t = -(R @ c[..., None])[..., 0]
+    if not isinstance(C, Tensor): return R, t
+    return tuple(torch.as_tensor(a, dtype=C.dtype, device=C.device) for a in (R, t))
 
 def camera_ring(V:int=4,             # number of cameras
                 radius:float=4500.,  # distance from the vertical axis through `target`, mm
                 height:float=1500.,  # camera height above the floor, mm
                 target=(0., 0., 1000.), # point all cameras look at, mm
                 f:float=1145.,       # focal length in pixels
-                size=(1000, 1000),   # (W, H) image size; the principal point is the image centre
+                size=(1000, 1000),   # (H, W) image size; the principal point is the image centre
                 phase:float=0.3,     # azimuth of the first camera, radians
                 dtype=torch.float64,
                ) -> tuple:           # K (V, 3, 3), R (V, 3, 3), t (V, 3)
@@ -78,7 +85,7 @@ def camera_ring(V:int=4,             # number of cameras
     tg = torch.tensor(target, dtype=dtype)
     C = torch.stack([tg[0] + radius * a.cos(), tg[1] + radius * a.sin(), torch.full_like(a, height)], -1)
     R, t = look_at(C, tg.expand_as(C))
-    cx, cy = (size[0] - 1) / 2, (size[1] - 1) / 2
+    cx, cy = (size[1] - 1) / 2, (size[0] - 1) / 2
     K = torch.tensor([[f, 0, cx], [0, f, cy], [0, 0, 1]], dtype=dtype).expand(V, 3, 3)
     return K, R, t
 

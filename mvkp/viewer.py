@@ -52,7 +52,7 @@ def box_corners(box:torch.Tensor, # (V, 3) boxes (cx, cy, s) in normalised frame
     "Pixel corners of detector boxes (edges, not pixel centres: a full-frame box is `(-0.5, -0.5, W-0.5, H-0.5)`)."
     q = torch.tensor([[-1., -1.], [1., 1.]], dtype=box.dtype).expand(len(box), 2, 2)
     H, W = frame_hw
-    return norm_to_pixel(crop_to_frame(q, box, (H, W)), (W, H)).reshape(-1, 4)
+    return norm_to_pixel(crop_to_frame(q, box, (H, W)), (H, W)).reshape(-1, 4)
 
 # %% ../nbs/09_viewer.ipynb #dfa27876
 @torch.no_grad()

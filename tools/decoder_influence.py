@@ -34,7 +34,7 @@ def reprojections(model, b):
     out = keypoints_3d(model, I, B_, b['P'])
     box = fold(out['box'])
     x_hat = project(out['X'][:, None], b['P'][:, :, None].float())
-    q_hat = frame_to_crop(pixel_to_norm(fold(x_hat), (W, H)), box[:, None, :], (H, W))
+    q_hat = frame_to_crop(pixel_to_norm(fold(x_hat), (H, W)), box[:, None, :], (H, W))
     Af = fold(A)
     app = model.app_encoder(crop(Af, model.detect(Af, fold(B_)).float(), model.cfg.crop_size // 2))
     return box, q_hat, out['X'], app, (H, W)
@@ -55,7 +55,7 @@ def main(argv=None):
     q = q_hat.clone().requires_grad_()
     _, m = model.decoder(decoder_maps(cfg, q), app)
     M = torch.sigmoid(m.float()) * model.window                                           # (BV, 1, S, S)
-    jc = norm_to_pixel(frame_to_crop(pixel_to_norm(fold(b['joints2d'].float()), (W, H)), box[:, None, :], (H, W)), S)
+    jc = norm_to_pixel(frame_to_crop(pixel_to_norm(fold(b['joints2d'].float()), (H, W)), box[:, None, :], (H, W)), S)
     qp = norm_to_pixel(q_hat, S)                                                          # (BV, N, 2) crop pixels
     ys, xs = torch.meshgrid(torch.arange(S * 1.), torch.arange(S * 1.), indexing='ij')
     grid = torch.stack([xs, ys], -1)[None].expand(len(q), -1, -1, -1)                     # (BV, S, S, 2)
