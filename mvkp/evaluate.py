@@ -19,8 +19,9 @@ from .metrics import per_joint_error, mpjpe
 from .train import default_data, load_run
 
 # %% auto #0
-__all__ = ['ARM_JOINTS', 'extract', 'probe_scores', 'oracle_scores', 'split_labelled', 'stages', 'by_subject', 'evaluate_run',
-           'results_table', 'write_report', 'match_joints', 'report_units', 'evaluate_cross', 'cross_table', 'main']
+__all__ = ['ARM_JOINTS', 'extract', 'probe_scores', 'oracle_scores', 'split_labelled', 'stages', 'by_subject', 'diagnose',
+           'save_results', 'evaluate_run', 'results_table', 'write_report', 'match_joints', 'report_units',
+           'evaluate_cross', 'cross_table', 'main']
 
 # %% ../nbs/08b_evaluate.ipynb #9e2958a7
 @torch.no_grad()
@@ -94,6 +95,38 @@ def by_subject(d:dict, # `extract` output
     "Split an `extract` output by subject."
     return {n: {k: v[d['subject_idx'] == i] for k, v in d.items()} for i, n in enumerate(subjects) if (d['subject_idx'] == i).any()}
 
+# %% ../nbs/08b_evaluate.ipynb #ev4ldg01
+def diagnose(e:dict, # `extract` outputs: 'train' (labelled), 'val' (or None), 'test'
+             s:dict, # `probe_scores` on them (its '_pred': test predictions and ground truth)
+             test:list, val:list|None, # subject names of the test and validation sets
+             meta:dict, test_ds:MultiViewDataset, # the dataset's meta.json; the test set (for its sequences' actions)
+            ) -> dict: # results.json's 'diagnostics'
+    "Why a probe fails: consistency within the labelled subject, errors per subject / joint / action, nearest keypoints, turning (`mvkp.diagnostics`)."
+    names = meta.get('joint_names', JOINT_NAMES)
+    test_subs = by_subject(e['test'], test)
+    frame_err = {k: mpjpe(s['_pred'][k], s['_pred']['gt'], reduce=False) for k in ('linear', 'mlp')}   # (T,) per test frame
+    d = dict(within_subject=within_subject(e['train'], meta.get('root_joint', 0)),
+             per_subject={n: {k: float(v[e['test']['subject_idx'] == i].mean()) for k, v in frame_err.items()}
+                          for i, n in enumerate(test) if n in test_subs},
+             per_joint={k: dict(zip(names, per_joint_error(s['_pred'][k], s['_pred']['gt'], reduce=True).tolist()))
+                        for k in ('linear', 'mlp')},
+             per_action=per_action(frame_err, e['test'], sequence_actions(test_ds, meta)),
+             nearest_kpt_mm=dict(zip(names, nearest_keypoint(e['test']['X'], e['test']['joints3d']).tolist())))
+    if 'RHip' in names and 'LHip' in names:
+        hips = (names.index('RHip'), names.index('LHip'))
+        d['turn_ratio'] = turn_ratio(e['train']['X'], e['train']['joints3d'], hips, meta.get('root_joint', 0))
+        others = (by_subject(e['val'], val) if e['val'] is not None else {}) | test_subs
+        d['heading_deg'] = heading_transfer(e['train'], others, hips)
+    return d
+
+def save_results(out:Path, res:dict):
+    "Write `res` to `out/results.json`, keeping the sections other tools added (e.g. `single_view`)."
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / 'results.json'
+    old = json.loads(path.read_text()) if path.exists() else {}
+    write_json(path, {k: v for k, v in old.items() if k not in res} | res)
+
+
 # %% ../nbs/08b_evaluate.ipynb #ev4lsp02
 def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                  data:str|Path|None=None, # dataset (default: the one the run trained on)
@@ -133,26 +166,12 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                info=dict(run=str(run_dir), data=str(data), labelled=lab, val=val or 'holdout 20% of labelled',
                          test=test, frames=dict(train=len(e['train']['X']), test=len(e['test']['X'])),
                          n_kpts=cfg.n_kpts, views=views or list(range(len(meta['cameras']))), linear_lambda=s['linear']['lam']))
-    stage('diagnostics')
-    names = meta.get('joint_names', JOINT_NAMES)
-    test_subs = by_subject(e['test'], test)
-    frame_err = {k: mpjpe(s['_pred'][k], s['_pred']['gt'], reduce=False) for k in ('linear', 'mlp')}   # (T,) per test frame
-    res['diagnostics'] = dict(within_subject=within_subject(e['train'], meta.get('root_joint', 0)),
-                              per_subject={n: {k: float(v[e['test']['subject_idx'] == i].mean()) for k, v in frame_err.items()}
-                                           for i, n in enumerate(test) if n in test_subs},
-                              per_joint={k: dict(zip(names, per_joint_error(s['_pred'][k], s['_pred']['gt'], reduce=True).tolist()))
-                                         for k in ('linear', 'mlp')},
-                              per_action=per_action(frame_err, e['test'], sequence_actions(mk(test), meta)),
-                              nearest_kpt_mm=dict(zip(names, nearest_keypoint(e['test']['X'], e['test']['joints3d']).tolist())))
-    if 'RHip' in names and 'LHip' in names:
-        hips = (names.index('RHip'), names.index('LHip'))
-        res['diagnostics']['turn_ratio'] = turn_ratio(e['train']['X'], e['train']['joints3d'], hips, meta.get('root_joint', 0))
-        others = (by_subject(e['val'], val) if e['val'] is not None else {}) | test_subs
-        res['diagnostics']['heading_deg'] = heading_transfer(e['train'], others, hips)
+    stage('diagnostics'); res['diagnostics'] = diagnose(e, s, test, val, meta, mk(test))
     if oracle:
         stage('ceiling (probes on true joints)')
         ok = lambda js: oracle_scores(*fit_sets(e), e['test'], mlp_kw, meta.get('root_joint', 0), js)
         res['baselines']['gt_joints'] = ok(None)
+        names = meta.get('joint_names', JOINT_NAMES)
         if all(n in names for n in ARM_JOINTS):
             res['baselines']['gt_no_arms'] = ok([j for j, n in enumerate(names) if n not in ARM_JOINTS])
     if untrained:
@@ -161,11 +180,7 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
         res['baselines']['untrained'] = dict(linear={k: s0['linear'][k] for k in ('mpjpe', 'n_mpjpe', 'p_mpjpe')},
                                              mlp=s0['mlp'], linear_2d_pct=s0['linear_2d_pct'])
     res['info']['seconds'] = round(time.time() - t0, 1)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / 'results.json'                                  # keep results other tools added (e.g. single_view)
-    old = json.loads(path.read_text()) if path.exists() else {}
-    full = {k: v for k, v in old.items() if k not in res} | res
-    write_json(path, full)
+    save_results(out, res)
     if report: stage('report'); write_report(out, res, e, s, model, mk(test), meta)
     stage(None)
     return res

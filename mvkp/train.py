@@ -25,8 +25,8 @@ __all__ = ['CONFIG_VERSION', 'REMOVED', 'PRESETS', 'PROG', 'RUN_FILES', 'CHECKPO
            'config_to_saved', 'config_from_saved', 'make_config', 'cache_dir', 'config_help', 'config_groups',
            'parse_args', 'default_data', 'StepSampler', 'atomic_save', 'load_checkpoint', 'check_out', 'clear_run',
            'resume_config', 'resume_note', 'load_weights', 'load_run', 'plot_step', 'setup_distributed', 'lr_at',
-           'cpu_has_bf16', 'amp_context', 'to_device', 'collapse_warning', 'resume_from', 'update', 'log_row', 'train',
-           'run_summary', 'main']
+           'cpu_has_bf16', 'amp_context', 'to_device', 'collapse_warning', 'resume_from', 'update', 'log_row',
+           'build_model', 'start_run_folder', 'RunLog', 'train', 'run_summary', 'main']
 
 # %% ../nbs/07_train.ipynb #c0nf1g01
 @dataclass
@@ -404,6 +404,51 @@ def log_row(step:int, logs:dict, cfg:Config, dt:float, # seconds per step since 
                views_per_s=f'{cfg.batch_frames * views / dt:.1f}')
     return row
 
+# %% ../nbs/07_train.ipynb #runl0g01
+def build_model(cfg:Config, dev:torch.device, rank:int=0) -> tuple: # (MVKP, Adam)
+    "The run's `MVKP` on `dev` (weights from `cfg.seed`; each process its own augmentations) and its optimiser."
+    model = MVKP(cfg).to(dev)
+    model.aug_gen.manual_seed(cfg.seed + 7919 * rank)
+    if cfg.channels_last: model = model.to(memory_format=torch.channels_last)
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
+    return model, opt
+
+def start_run_folder(out:Path, cfg:Config, data:Path, step:int, # the step training starts from
+                     resume:bool, overwrite:bool):
+    "Once everything is checked: clear (`overwrite`) or create `out`, drop stale temporary files, write `config.json`, trim the log."
+    if overwrite and out.exists(): clear_run(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob('.last.pt.*.tmp'): stale.unlink()   # temporary files of a write killed half-way (`atomic_write`)
+    write_json(out / 'config.json', config_to_saved(cfg) | {'data': str(data.resolve())})
+    if resume: _trim_log(out / 'log.csv', step)
+
+class RunLog:
+    "Rank 0's record of a run: a `log.csv` row every `log_every` steps (`log_row`), a progress bar, the collapse warning."
+    def __init__(self, out:Path, cfg:Config, step:int, progress:bool=True):
+        self.cfg, self.f = cfg, open(out / 'log.csv', 'a', newline='')
+        self.writer = csv.DictWriter(self.f, LOG_FIELDS)
+        if self.f.tell() == 0: self.writer.writeheader()
+        self.bar = None
+        if progress:
+            from tqdm.auto import tqdm
+            self.bar = tqdm(total=cfg.steps, initial=step, desc='train', dynamic_ncols=True)
+        self.t_last, self.warned = time.perf_counter(), False
+
+    def step(self, step:int, logs:dict, bad_total:int, views:int):
+        "Record step `step` (already taken) with the logs of `compute_losses`."
+        if step % self.cfg.log_every == 0 or step == self.cfg.steps:
+            now = time.perf_counter(); dt = (now - self.t_last) / self.cfg.log_every; self.t_last = now
+            row = log_row(step, logs, self.cfg, dt, bad_total, views)
+            self.writer.writerow(row); self.f.flush()
+            if self.bar: self.bar.set_postfix(loss=f'{logs["total"]:.4f}', rec=f'{logs["reconst"]:.4f}', vps=row['views_per_s'])
+            msg = None if self.warned else collapse_warning(step, logs)
+            if msg: print(msg, file=sys.stderr); self.warned = True
+        if self.bar: self.bar.update(1)
+
+    def close(self):
+        if self.bar: self.bar.close()
+        self.f.close()
+
 # %% ../nbs/07_train.ipynb #1aee74f3
 def train(cfg:Config, # settings (see `make_config`)
           data:str|Path, # dataset folder in the mvkp format
@@ -422,41 +467,25 @@ def train(cfg:Config, # settings (see `make_config`)
     if cfg.batch_frames % world: raise ValueError(f'batch_frames={cfg.batch_frames} must be divisible by the {world} processes')
     torch.manual_seed(cfg.seed); np.random.seed(cfg.seed)
     ds = MultiViewDataset(data, 'train', views=list(cfg.views) or None, seed=cfg.seed, labels=False)
-    model = MVKP(cfg).to(dev)
-    model.aug_gen.manual_seed(cfg.seed + 7919 * rank)             # each process its own augmentations
-    if cfg.channels_last: model = model.to(memory_format=torch.channels_last)
-    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
-    step, bad_total = 0, 0
-    ckpt = out / 'last.pt'
+    model, opt = build_model(cfg, dev, rank)
+    step, bad_total, ckpt = 0, 0, out / 'last.pt'
     if resume: step, bad_total = resume_from(ckpt, model, opt, cfg, rank)
     start, created = step, not out.exists()
-    net = model
-    if world > 1: net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if dev.type == 'cuda' else None)
+    net = model if world == 1 else torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if dev.type == 'cuda' else None)
     fwd = torch.compile(net) if cfg.compile else net
     sampler = StepSampler(len(ds), cfg.batch_frames, cfg.steps, start=step, seed=cfg.seed, rank=rank, world=world)
     dl = DataLoader(ds, batch_sampler=sampler, num_workers=cfg.workers, pin_memory=dev.type == 'cuda',
                     persistent_workers=False, prefetch_factor=4 if cfg.workers else None)
     amp = amp_context(cfg, dev)
-    if rank == 0:                                                 # everything checked: now write
-        if overwrite and out.exists(): clear_run(out)
-        out.mkdir(parents=True, exist_ok=True)
-        for stale in out.glob('.last.pt.*.tmp'): stale.unlink()   # temporary files of a write killed half-way (`atomic_write`)
-        write_json(out / 'config.json', config_to_saved(cfg) | {'data': str(data.resolve())})
-        if resume: _trim_log(out / 'log.csv', step)
+    if rank == 0: start_run_folder(out, cfg, data, step, resume, overwrite)   # everything checked: now write
 
     def save():
         if rank == 0:
             atomic_save(dict(model=model.state_dict(), opt=opt.state_dict(), step=step, bad_total=bad_total,
                              aug_rng=model.aug_gen.get_state(), config=config_to_saved(cfg)), ckpt)
 
-    logf = open(out / 'log.csv', 'a', newline='') if rank == 0 else None
-    writer = csv.DictWriter(logf, LOG_FIELDS) if logf else None
-    if logf and logf.tell() == 0: writer.writeheader()
-    bar = None
-    if rank == 0 and progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=cfg.steps, initial=step, desc='train', dynamic_ncols=True)
-    bad_run, t_last, status, warned = 0, time.perf_counter(), 'done', False
+    log = RunLog(out, cfg, step, progress) if rank == 0 else None
+    bad_run, status = 0, 'done'
     model.train()
     try:
         with _Stop() as stop:
@@ -475,25 +504,17 @@ def train(cfg:Config, # settings (see `make_config`)
                                                  f'the last good checkpoint is kept in {ckpt}')
                 step += 1
                 if rank == 0:
-                    if step % cfg.log_every == 0 or step == cfg.steps:
-                        now = time.perf_counter(); dt = (now - t_last) / cfg.log_every; t_last = now
-                        row = log_row(step, logs, cfg, dt, bad_total, batch['images'].shape[1])
-                        writer.writerow(row); logf.flush()
-                        if bar: bar.set_postfix(loss=f'{logs["total"]:.4f}', rec=f'{logs["reconst"]:.4f}', vps=row['views_per_s'])
-                        msg = None if warned else collapse_warning(step, logs)
-                        if msg: print(msg, file=sys.stderr); warned = True
+                    log.step(step, logs, bad_total, batch['images'].shape[1])   # the row first: a checkpoint never runs ahead of the log
                     if cfg.fig_every and step % cfg.fig_every == 0:
                         plot_step(batch, o, out / 'figures' / f'step_{step:07d}.png', title=f'step {step}')
                     if step % cfg.ckpt_every == 0: save()
-                    if bar: bar.update(1)
                 if stop.sig is not None:
                     status = 'interrupted'; break
                 if until is not None and step >= until and step < cfg.steps:
                     status = 'stopped'; break
     finally:
-        if bar: bar.close()
         if status != 'diverged' and step > start: save()     # on done / interrupt / unexpected error: last state
-        if logf: logf.close()
+        if log: log.close()
         if world > 1: dist.destroy_process_group()
         if rank == 0 and not resume and step == 0: _unmake_run(out, created)   # nothing trained: leave nothing behind
     if rank == 0 and status == 'done': atomic_save(model.state_dict(), out / 'model.pt')
