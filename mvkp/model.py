@@ -48,6 +48,7 @@ class Settings:
         "Check every field's type and range and the relations between fields (`check_config`); returns `self`."
         check_config(self); return self
 
+# %% ../nbs/06_model.ipynb #m0dc0nf1
 @dataclass
 class ModelConfig(Settings):
     "The model and its losses. A run's `mvkp.train.Config` adds the training settings; every field is a `--option` of `mvkp.train`."
