@@ -63,7 +63,6 @@ class ModelConfig(Settings):
     s_max: float = 0.7
     app_dim: int = 32         # appearance channels (of the map of another frame's crop, side crop_size / 2)
     sigma_dec: float = 0.1    # Gaussian maps fed to the decoder, normalised crop units
-    dec_local: bool = False   # keypoint maps join the decoder at crop resolution, before its last two convs: short reach (`Decoder`)
     sigma_mask: float = 0.15  # phi blobs, normalised crop units (wide: blobs reach the limbs early in training)
     mask_res: int = 32        # phi and M are compared at this resolution (M is average-pooled to it)
     heat_bound: float = 5.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off): keypoints stay movable (3 pulled them to the centre)
@@ -160,26 +159,25 @@ class AppearanceEncoder(nn.Module):
 
 # %% ../nbs/06_model.ipynb #09e05a42
 class Decoder(nn.Module):
-    "Gaussian maps `(B, N, h, w)` (`(B, N, 4h, 4w)` when `local`) + appearance `(B, A, h, w)` -> foreground `D (B, 3, 4h, 4w)` and mask logits `(B, 1, 4h, 4w)`."
-    def __init__(self, n_kpts=32, app_dim=32, width=16, local=False):
+    "Gaussian maps `(B, N, h, w)` + appearance `(B, A, h, w)` -> foreground `D (B, 3, 4h, 4w)` and mask logits `(B, 1, 4h, 4w)`."
+    def __init__(self, n_kpts=32, app_dim=32, width=16):
         super().__init__()
-        w, self.local = width, local
-        self.inp = conv_block(app_dim + (0 if local else n_kpts), 4 * w)  # at h
-        self.up1 = conv_block(4 * w, 2 * w)                               # at 2h
-        self.up2 = conv_block(2 * w + (n_kpts if local else 0), w)        # at 4h
+        w = width
+        self.inp = conv_block(n_kpts + app_dim, 4 * w)  # at h
+        self.up1 = conv_block(4 * w, 2 * w)            # at 2h
+        self.up2 = conv_block(2 * w, w)                # at 4h
         self.out = nn.Conv2d(w, 4, 3, 1, 1)
     def forward(self, maps, app):
-        h = self.inp(app if self.local else torch.cat([maps, app], 1))
+        h = self.inp(torch.cat([maps, app], 1))
         h = self.up1(F.interpolate(h, scale_factor=2., mode='nearest'))
-        h = F.interpolate(h, scale_factor=2., mode='nearest')
-        h = self.up2(torch.cat([h, maps], 1) if self.local else h)
+        h = self.up2(F.interpolate(h, scale_factor=2., mode='nearest'))
         o = self.out(h)
         return torch.sigmoid(o[:, :3]), o[:, 3:]
 
 def decoder_maps(cfg:ModelConfig, q:Tensor, # (B, N, 2) keypoints in crop-normalised coordinates
-                ) -> Tensor: # (B, N, s, s) Gaussian maps, s = crop_size (`dec_local`) or crop_size / 4
-    "The decoder's input maps of keypoints `q`."
-    return render_gaussians(q, cfg.crop_size if cfg.dec_local else cfg.crop_size // 4, cfg.sigma_dec)
+                ) -> Tensor: # (B, N, h, h) Gaussian maps, h = crop_size / 4
+    "The decoder's input: Gaussian maps of keypoints `q` at the heatmaps' resolution."
+    return render_gaussians(q, cfg.crop_size // 4, cfg.sigma_dec)
 
 # %% ../nbs/06_model.ipynb #2d4fa8da
 def to_float(x:Tensor, # uint8 images (..., 3, H, W)
@@ -204,7 +202,7 @@ class MVKP(nn.Module):
                                  in_ch=6 if cfg.det_bg_diff else 3)
         self.encoder = KeypointEncoder(n_kpts=cfg.n_kpts, width=cfg.width, channels_last=cfg.channels_last)
         self.app_encoder = AppearanceEncoder(width=cfg.width, dim=cfg.app_dim)   # crops of side crop_size / 2: maps at crop_size / 4
-        self.decoder = Decoder(n_kpts=cfg.n_kpts, app_dim=cfg.app_dim, width=cfg.width, local=cfg.dec_local)
+        self.decoder = Decoder(n_kpts=cfg.n_kpts, app_dim=cfg.app_dim, width=cfg.width)
         self.register_buffer('window', border_window(cfg.crop_size), persistent=False)
         self.perceptual = make_perceptual(cfg.perceptual, cfg.resnet_weights or None) if cfg.beta > 0 else None
 
@@ -253,7 +251,7 @@ def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
         with torch.no_grad():                                           # appearance crop of another frame
             A = fold(A); app_box = model.detect(A, fold(B_)).float()
         app = model.app_encoder(crop(A, app_box, S // 2))               # (BV, app_dim, h, h)
-        maps = decoder_maps(cfg, q_hat)                                 # (BV, N, h, h); (BV, N, S, S) if dec_local
+        maps = decoder_maps(cfg, q_hat)                                 # (BV, N, h, h)
         D, m = model.decoder(maps, app)
         M = torch.sigmoid(m.float()) * model.window                     # (BV, 1, S, S)
         D = D.float()
