@@ -274,6 +274,7 @@ def _load_lifter(run_dir:Path, test_data):
     lifter = Lifter(st['n_kpts'], st['hidden'], st['blocks']); lifter.load_state_dict(st['state'])
     return lifter.eval()
 
+# %% ../nbs/08b_evaluate.ipynb #ev4lcr01
 def evaluate_cross(run_dir:str|Path, # a folder written by `mvkp.train`
                    data:str|Path, # the dataset that fits the probes (its labelled subjects)
                    test_data:str|Path, # the dataset that tests them (its `test` split)

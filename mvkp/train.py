@@ -131,6 +131,7 @@ def config_groups() -> dict:
         elif (m := re.match(r'\s+(\w+): [\w.]+ = ', line)) and cur is not None: cur.append(m.group(1))
     return groups
 
+# %% ../nbs/07_train.ipynb #cl1p4rs1
 def _shown(v) -> str: # a config value as `--help` shows it
     if isinstance(v, tuple): return ','.join(map(str, v)) or '()'
     return "''" if v == '' else str(v)
