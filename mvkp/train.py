@@ -26,7 +26,8 @@ __all__ = ['CONFIG_VERSION', 'REMOVED', 'PRESETS', 'PROG', 'RUN_FILES', 'CHECKPO
            'parse_args', 'default_data', 'StepSampler', 'atomic_save', 'load_checkpoint', 'check_out', 'clear_run',
            'resume_config', 'resume_note', 'load_weights', 'load_run', 'plot_step', 'setup_distributed', 'lr_at',
            'cpu_has_bf16', 'amp_context', 'to_device', 'collapse_warning', 'resume_from', 'update', 'log_row',
-           'build_model', 'start_run_folder', 'RunLog', 'train', 'run_summary', 'main']
+           'build_model', 'start_run_folder', 'RunLog', 'train_loader', 'train_step', 'save_checkpoint', 'train',
+           'run_summary', 'main']
 
 # %% ../nbs/07_train.ipynb #c0nf1g01
 @dataclass
@@ -450,6 +451,30 @@ class RunLog:
         if self.bar: self.bar.close()
         self.f.close()
 
+# %% ../nbs/07_train.ipynb #tr4in0st
+def train_loader(ds:MultiViewDataset, cfg:Config, step:int, # the step training starts from
+                 dev:torch.device, rank:int=0, world:int=1, # this process and the number of processes (DDP)
+                ) -> DataLoader: # this process's batches for steps `step` .. `cfg.steps`
+    "The batches of one run (`StepSampler`: a resumed run continues the same sequence of frames)."
+    sampler = StepSampler(len(ds), cfg.batch_frames, cfg.steps, start=step, seed=cfg.seed, rank=rank, world=world)
+    return DataLoader(ds, batch_sampler=sampler, num_workers=cfg.workers, pin_memory=dev.type == 'cuda',
+                      persistent_workers=False, prefetch_factor=4 if cfg.workers else None)
+
+def train_step(model:MVKP, fwd, # `model` as called: itself, its DDP wrapper or its compiled version
+               opt:torch.optim.Optimizer, batch:dict, cfg:Config, step:int, # steps already taken
+               amp=nullcontext(), world:int=1, # autocast context (`amp_context`); processes (DDP)
+              ) -> tuple: # (outputs, logs of `compute_losses`, False if the loss was not finite and the step skipped)
+    "One optimisation step: the learning rate of `step`, the forward pass, the losses, `update`."
+    for g in opt.param_groups: g['lr'] = lr_at(cfg, step)
+    with amp: out = fwd(batch)
+    loss, logs = compute_losses(model, batch, out)
+    return out, logs, update(model, opt, loss, cfg, world)
+
+def save_checkpoint(path:Path, model:MVKP, opt:torch.optim.Optimizer, cfg:Config, step:int, bad_total:int):
+    "`last.pt`: weights, optimiser, step, skipped steps, the augmentation stream and the config (`atomic_save`)."
+    atomic_save(dict(model=model.state_dict(), opt=opt.state_dict(), step=step, bad_total=bad_total,
+                     aug_rng=model.aug_gen.get_state(), config=config_to_saved(cfg)), path)
+
 # %% ../nbs/07_train.ipynb #1aee74f3
 def train(cfg:Config, # settings (see `make_config`)
           data:str|Path, # dataset folder in the mvkp format
@@ -473,48 +498,33 @@ def train(cfg:Config, # settings (see `make_config`)
     if resume: step, bad_total = resume_from(ckpt, model, opt, cfg, rank)
     start, created = step, not out.exists()
     net = model if world == 1 else torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if dev.type == 'cuda' else None)
-    fwd = torch.compile(net) if cfg.compile else net
-    sampler = StepSampler(len(ds), cfg.batch_frames, cfg.steps, start=step, seed=cfg.seed, rank=rank, world=world)
-    dl = DataLoader(ds, batch_sampler=sampler, num_workers=cfg.workers, pin_memory=dev.type == 'cuda',
-                    persistent_workers=False, prefetch_factor=4 if cfg.workers else None)
-    amp = amp_context(cfg, dev)
+    fwd, amp = torch.compile(net) if cfg.compile else net, amp_context(cfg, dev)
     if rank == 0: start_run_folder(out, cfg, data, step, resume, overwrite)   # everything checked: now write
-
-    def save():
-        if rank == 0:
-            atomic_save(dict(model=model.state_dict(), opt=opt.state_dict(), step=step, bad_total=bad_total,
-                             aug_rng=model.aug_gen.get_state(), config=config_to_saved(cfg)), ckpt)
-
     log = RunLog(out, cfg, step, progress) if rank == 0 else None
     bad_run, status = 0, 'done'
     model.train()
     try:
         with _Stop() as stop:
-            for batch in dl:
+            for batch in train_loader(ds, cfg, step, dev, rank, world):
                 batch = to_device(batch, dev)
-                for g in opt.param_groups: g['lr'] = lr_at(cfg, step)
-                with amp:
-                    o = fwd(batch)
-                loss, logs = compute_losses(model, batch, o)
-                if update(model, opt, loss, cfg, world): bad_run = 0
-                else:
-                    bad_run += 1; bad_total += 1
-                    if bad_run >= cfg.max_bad_steps:
-                        status = 'diverged'
-                        raise FloatingPointError(f'{bad_run} non-finite losses in a row at step {step}: stopping; '
-                                                 f'the last good checkpoint is kept in {ckpt}')
+                o, logs, ok = train_step(model, fwd, opt, batch, cfg, step, amp, world)
+                bad_run, bad_total = (0, bad_total) if ok else (bad_run + 1, bad_total + 1)
+                if bad_run >= cfg.max_bad_steps:
+                    status = 'diverged'
+                    raise FloatingPointError(f'{bad_run} non-finite losses in a row at step {step}: stopping; '
+                                             f'the last good checkpoint is kept in {ckpt}')
                 step += 1
                 if rank == 0:
                     log.step(step, logs, bad_total, batch['images'].shape[1])   # the row first: a checkpoint never runs ahead of the log
                     if cfg.fig_every and step % cfg.fig_every == 0:
                         plot_step(batch, o, out / 'figures' / f'step_{step:07d}.png', title=f'step {step}')
-                    if step % cfg.ckpt_every == 0: save()
+                    if step % cfg.ckpt_every == 0: save_checkpoint(ckpt, model, opt, cfg, step, bad_total)
                 if stop.sig is not None:
                     status = 'interrupted'; break
                 if until is not None and step >= until and step < cfg.steps:
                     status = 'stopped'; break
     finally:
-        if status != 'diverged' and step > start: save()     # on done / interrupt / unexpected error: last state
+        if rank == 0 and status != 'diverged' and step > start: save_checkpoint(ckpt, model, opt, cfg, step, bad_total)   # done / interrupt / error
         if log: log.close()
         if world > 1: dist.destroy_process_group()
         if rank == 0 and not resume and step == 0: _unmake_run(out, created)   # nothing trained: leave nothing behind
