@@ -7,6 +7,7 @@ from __future__ import annotations
 import colorsys, json, os, shutil, tempfile, time, zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 import numpy as np
 import torch
 from scipy.ndimage import gaussian_filter1d
@@ -15,11 +16,11 @@ from .data import (JOINT_NAMES, BONES, DataError, SequenceWriter, write_meta, wr
 from .triangulation import look_at, make_P, project
 
 # %% auto #0
-__all__ = ['SUBJECTS', 'SPLITS', 'SKIN', 'HAIR', 'ANGLES', 'ACTIONS', 'BASE_POSE', 'PARTS', 'PART_COLOUR', 'LIGHT', 'STRIPE',
-           'VERSION', 'TINY', 'body_shape', 'forward_kinematics', 'action_tracks', 'perform', 'make_cameras',
-           'camera_rays', 'downsample', 'render_background', 'body_parts', 'capsule_hits', 'render_view',
-           'prepare_view', 'render_sequence', 'sequence_plan', 'sequence_joints', 'make_synthetic', 'forearm_width',
-           'main']
+__all__ = ['SUBJECTS', 'SPLITS', 'SKIN', 'HAIR', 'ANGLES', 'ACTIONS', 'BASE_POSE', 'ACTION_SCRIPTS', 'PARTS', 'PART_COLOUR',
+           'LIGHT', 'STRIPE', 'VERSION', 'TINY', 'body_shape', 'forward_kinematics', 'Take', 'action_tracks', 'perform',
+           'make_cameras', 'camera_rays', 'downsample', 'render_background', 'body_parts', 'capsule_hits',
+           'render_view', 'prepare_view', 'render_sequence', 'sequence_plan', 'sequence_joints', 'make_synthetic',
+           'forearm_width', 'main']
 
 # %% ../nbs/00a_synthetic.ipynb #c91317ef
 SUBJECTS = ['S1', 'S5', 'S6', 'S7', 'S8', 'S9', 'S11']
@@ -132,6 +133,108 @@ def _gait(a:dict, phase, A): # walking: hips +-A sin(phase), the swinging knee f
     a['bend'] = a['bend'] + .05
 
 # %% ../nbs/00a_synthetic.ipynb #a3c0de01
+class Take(NamedTuple):
+    "What an action's script reads of one take: its times, the subject's style drawn for this take, the leading hand."
+    t: np.ndarray   # (T,) times of the frames, s
+    tt: np.ndarray  # (T,) the subject's own time: t * tempo + delay
+    h: str          # the leading hand, 'l' or 'r' (the dominant one in take 1)
+    o: str          # the other hand
+    amp: float      # the take's amplitude (the subject's, varied per take)
+    A1: float       # the amplitude capped at 1.1, where joints would overshoot
+    k: float        # the take's tempo
+    take: int       # 1 or 2
+    shape: dict     # `body_shape` of the subject
+
+def _walking(a:dict, tk:Take, rng:np.random.Generator): # the gait at the subject's step rate; the root walks between waypoints
+    _gait(a, 2 * np.pi * tk.shape['step_hz'] * tk.k * tk.t + rng.uniform(0, 2 * np.pi), rng.uniform(.35, .5) * tk.A1)
+    return 'walk'
+
+def _walking_circle(a:dict, tk:Take, rng:np.random.Generator): # the same gait; the root walks a circle
+    _walking(a, tk, rng)
+    return 'circle'
+
+# %% ../nbs/00a_synthetic.ipynb #acts1
+def _directions(a:dict, tk:Take, rng:np.random.Generator): # point, hold, lower; now and then with the other arm
+    tt, h, o, A1 = tk.tt, tk.h, tk.o, tk.A1
+    for t0, t1 in _events(tt, rng, 2.4, 1.3):
+        s = h if rng.uniform() < .75 else o
+        _set_pose(a, _smooth_hold(tt, t0, t1, .4), {f'sh_{s}': rng.uniform(1.1, 1.75) * A1, f'sab_{s}': rng.uniform(0, 1.3),
+                                                    f'elb_{s}': rng.uniform(0, .25), f'rho_{s}': 0., 'lean': rng.uniform(-.06, .06)})
+
+def _greeting(a:dict, tk:Take, rng:np.random.Generator): # a small bow, then waving with one arm (take 1) or both (take 2)
+    tt, h, o, amp, A1, take = tk.tt, tk.h, tk.o, tk.amp, tk.A1, tk.take
+    w, wv = _smooth_hold(tt, rng.uniform(.2, .6), tt[-1] - rng.uniform(.3, .8), .5), 2 * np.pi * rng.uniform(1.3, 2.) * tt
+    for s in ([h] if take % 2 else [h, o]):
+        _set_pose(a, w, {f'sab_{s}': (rng.uniform(1.3, 1.7) + .1 * np.sin(wv)) * A1, f'sh_{s}': rng.uniform(0, .5),
+                         f'elb_{s}': rng.uniform(1., 1.4) + .45 * amp * np.sin(wv + .5), f'rho_{s}': np.pi / 2})
+    a['bend'] = a['bend'] + .15 * _smooth_hold(tt, 0, .8, .3)
+
+def _phoning(a:dict, tk:Take, rng:np.random.Generator): # hand at the ear; the other hand on the hip in take 2; weight shifts
+    tt, h, o, take = tk.tt, tk.h, tk.o, tk.take
+    w = _smooth_hold(tt, rng.uniform(.2, .8), tt[-1] + 9, .6)
+    _set_pose(a, w, {f'sh_{h}': rng.uniform(1.45, 1.65), f'sab_{h}': .3, f'elb_{h}': 2.3, f'rho_{h}': 1.15})
+    if take % 2 == 0: _set_pose(a, w, {f'sab_{o}': .8, f'elb_{o}': 1.9, f'rho_{o}': .3, f'xin_{o}': 1.3})
+    a['lean'] = .05 * np.sin(2 * np.pi * tt / rng.uniform(3, 5) + rng.uniform(0, 6))
+
+def _discussion(a:dict, tk:Take, rng:np.random.Generator): # gestures with both hands, the leading one larger
+    tt, h, o, amp = tk.tt, tk.h, tk.o, tk.amp
+    for s, g in ((h, 1.), (o, .6)):
+        sm = lambda lo, hi, per: lo + (hi - lo) * (.5 + .5 * np.sin(2 * np.pi * tt / (per * rng.uniform(.8, 1.25)) + rng.uniform(0, 6)))
+        a[f'sh_{s}'], a[f'sab_{s}'] = sm(.1, .1 + .8 * g * amp, 1.7), sm(.1, .1 + .4 * g, 2.3)
+        a[f'elb_{s}'], a[f'rho_{s}'], a[f'xin_{s}'] = sm(.5, .6 + 1.1 * g, 1.3), sm(0, .8, 2.9), sm(0, .6, 3.1)
+    a['lean'] = .04 * np.sin(2 * np.pi * tt / 3.3)
+
+# %% ../nbs/00a_synthetic.ipynb #acts2
+def _posing(a:dict, tk:Take, rng:np.random.Generator): # a chain of held poses, in the script's order
+    tt, h, o, amp, take = tk.tt, tk.h, tk.o, tk.amp, tk.take
+    poses = [dict(sab_l=1.5, sab_r=1.5, elb_l=0., elb_r=0.), dict(sh_l=2.9, sh_r=2.9, elb_l=.1, elb_r=.1),
+             {f'sh_{h}': 2.8, f'sab_{o}': 1.4, f'elb_{o}': .2},
+             dict(sab_l=.8, sab_r=.8, elb_l=1.9, elb_r=1.9, rho_l=.3, rho_r=.3, xin_l=1.3, xin_r=1.3),
+             {f'abd_{h}': .35, 'lean': -.12 if h == 'l' else .12, f'sab_{h}': 1.2, f'elb_{h}': 1.4, f'rho_{h}': np.pi / 2}]
+    order = _rng(0, 'posing', take).permutation(len(poses))   # the script's order: every subject, every dataset seed
+    for i, (t0, t1) in enumerate(_events(tt, rng, 1.9, 1.2)):
+        _set_pose(a, _smooth_hold(tt, t0, t1, .4),
+                  {n: v * (amp if n.startswith(('sab', 'sh')) else 1) for n, v in poses[order[i % len(poses)]].items()})
+
+def _reaching(a:dict, tk:Take, rng:np.random.Generator): # reach up: alternating arms (take 1), both (take 2)
+    tt, h, o, take = tk.tt, tk.h, tk.o, tk.take
+    for i, (t0, t1) in enumerate(_events(tt, rng, 1.8, .9)):
+        sides = ([h, o][i % 2],) if take % 2 else ('l', 'r')
+        w = _smooth_hold(tt, t0, t1, .45)
+        for s in sides: _set_pose(a, w, {f'sh_{s}': rng.uniform(2.5, 3.05), f'sab_{s}': rng.uniform(0, .4), f'elb_{s}': rng.uniform(0, .3)})
+        _set_pose(a, w, {'bend': -.08, 'lean': 0. if len(sides) == 2 else (.1 if sides == ('r',) else -.1)})
+
+def _waiting(a:dict, tk:Take, rng:np.random.Generator): # weight shifts; arms crossed (take 1) or hands on the hips (take 2)
+    tt, amp, take = tk.tt, tk.amp, tk.take
+    a['lean'] = .07 * amp * np.sin(2 * np.pi * tt / rng.uniform(2.5, 4))
+    a['abd_l'], a['abd_r'] = .05 + a['lean'], .05 - a['lean']
+    _set_pose(a, _smooth_hold(tt, rng.uniform(.1, .5), tt[-1] - rng.uniform(.2, 1.), .5),
+              dict(sh_l=.35, sh_r=.35, sab_l=.2, sab_r=.2, elb_l=1.9, elb_r=1.9, xin_l=1.05, xin_r=1.05) if take % 2 else
+              dict(sab_l=.8, sab_r=.8, elb_l=1.9, elb_r=1.9, rho_l=.3, rho_r=.3, xin_l=1.3, xin_r=1.3))
+
+# %% ../nbs/00a_synthetic.ipynb #acts3
+def _picking_up(a:dict, tk:Take, rng:np.random.Generator): # bend hips and knees, reach to the floor, stand up holding it
+    tt, h, o, amp = tk.tt, tk.h, tk.o, tk.amp
+    for t0, t1 in _events(tt, rng, 2.6, 1.1):
+        b = rng.uniform(1.2, 1.5) * min(amp, 1.1)
+        _set_pose(a, _smooth_hold(tt, t0, t1, .5), {'bend': b, 'knee_l': .9 * b, 'knee_r': .9 * b, 'hip_l': .55 * b,
+                                                    'hip_r': .55 * b, f'sh_{h}': .3, f'elb_{h}': 0., f'sh_{o}': .2})
+        _set_pose(a, _smooth_hold(tt, t1, t1 + .9, .3), {f'sh_{h}': .6, f'elb_{h}': 1.5})
+
+def _squatting(a:dict, tk:Take, rng:np.random.Generator): # squat and rise at the subject's own pace, arms forward
+    tt, A1 = tk.tt, tk.A1
+    c, d = .5 - .5 * np.cos(2 * np.pi * tt / rng.uniform(2.2, 3.2) + rng.uniform(0, 2 * np.pi)), rng.uniform(.75, 1.05) * A1
+    a['hip_l'] = a['hip_r'] = 1.3 * d * c
+    a['knee_l'] = a['knee_r'] = 2.1 * d * c
+    a['abd_l'] = a['abd_r'] = .05 + .15 * c
+    a['bend'], a['sh_l'], a['sh_r'] = .5 * d * c, 1.4 * c, 1.4 * c
+
+# %% ../nbs/00a_synthetic.ipynb #acts4
+ACTION_SCRIPTS = dict(walking=_walking, walking_circle=_walking_circle, directions=_directions, greeting=_greeting,
+                      phoning=_phoning, posing=_posing, reaching=_reaching, picking_up=_picking_up, squatting=_squatting,
+                      waiting=_waiting, discussion=_discussion)   # action -> its script (fills the tracks; returns a root motion or None)
+assert list(ACTION_SCRIPTS) == ACTIONS
+
 def action_tracks(action:str, # one of `ACTIONS`
                   t:np.ndarray, # (T,) times of the frames, s
                   shape:dict, # `body_shape` of the subject (its `style`)
@@ -139,73 +242,15 @@ def action_tracks(action:str, # one of `ACTIONS`
                   rng:np.random.Generator, # the take's own random draws
                  )->tuple: # ({angle name: (T,) track}, root motion: 'walk', 'circle' or 'stand')
     "The joint-angle tracks of one take of a scripted action, in the subject's style."
+    if action not in ACTION_SCRIPTS: raise ValueError(f'unknown action {action!r}; valid: {ACTIONS}')
     st = shape['style']
     amp, k = st['amp'] * rng.uniform(.92, 1.08), st['tempo'] * rng.uniform(.93, 1.07)
     h = st['hand'] if take % 2 else ('l' if st['hand'] == 'r' else 'r')  # the leading hand: dominant in take 1
     o = 'l' if h == 'r' else 'r'
     tt, A1 = t * k + st['delay'], min(amp, 1.1)  # the subject's own time; amplitude capped where joints would overshoot
     a = {n: np.full(len(t), BASE_POSE.get(n, 0.)) for n in ANGLES}
-    root = 'stand'
-    if action in ('walking', 'walking_circle'):
-        root = 'walk' if action == 'walking' else 'circle'
-        _gait(a, 2 * np.pi * shape['step_hz'] * k * t + rng.uniform(0, 2 * np.pi), rng.uniform(.35, .5) * A1)
-    elif action == 'directions':   # point, hold, lower; now and then with the other arm
-        for t0, t1 in _events(tt, rng, 2.4, 1.3):
-            s = h if rng.uniform() < .75 else o
-            _set_pose(a, _smooth_hold(tt, t0, t1, .4), {f'sh_{s}': rng.uniform(1.1, 1.75) * A1, f'sab_{s}': rng.uniform(0, 1.3),
-                                                        f'elb_{s}': rng.uniform(0, .25), f'rho_{s}': 0., 'lean': rng.uniform(-.06, .06)})
-    elif action == 'greeting':     # a small bow, then waving with one arm (take 1) or both (take 2)
-        w, wv = _smooth_hold(tt, rng.uniform(.2, .6), tt[-1] - rng.uniform(.3, .8), .5), 2 * np.pi * rng.uniform(1.3, 2.) * tt
-        for s in ([h] if take % 2 else [h, o]):
-            _set_pose(a, w, {f'sab_{s}': (rng.uniform(1.3, 1.7) + .1 * np.sin(wv)) * A1, f'sh_{s}': rng.uniform(0, .5),
-                             f'elb_{s}': rng.uniform(1., 1.4) + .45 * amp * np.sin(wv + .5), f'rho_{s}': np.pi / 2})
-        a['bend'] = a['bend'] + .15 * _smooth_hold(tt, 0, .8, .3)
-    elif action == 'phoning':      # hand at the ear; the other hand on the hip in take 2; weight shifts
-        w = _smooth_hold(tt, rng.uniform(.2, .8), tt[-1] + 9, .6)
-        _set_pose(a, w, {f'sh_{h}': rng.uniform(1.45, 1.65), f'sab_{h}': .3, f'elb_{h}': 2.3, f'rho_{h}': 1.15})
-        if take % 2 == 0: _set_pose(a, w, {f'sab_{o}': .8, f'elb_{o}': 1.9, f'rho_{o}': .3, f'xin_{o}': 1.3})
-        a['lean'] = .05 * np.sin(2 * np.pi * tt / rng.uniform(3, 5) + rng.uniform(0, 6))
-    elif action == 'posing':       # a chain of held poses, in the script's order
-        poses = [dict(sab_l=1.5, sab_r=1.5, elb_l=0., elb_r=0.), dict(sh_l=2.9, sh_r=2.9, elb_l=.1, elb_r=.1),
-                 {f'sh_{h}': 2.8, f'sab_{o}': 1.4, f'elb_{o}': .2},
-                 dict(sab_l=.8, sab_r=.8, elb_l=1.9, elb_r=1.9, rho_l=.3, rho_r=.3, xin_l=1.3, xin_r=1.3),
-                 {f'abd_{h}': .35, 'lean': -.12 if h == 'l' else .12, f'sab_{h}': 1.2, f'elb_{h}': 1.4, f'rho_{h}': np.pi / 2}]
-        order = _rng(0, 'posing', take).permutation(len(poses))   # the script's order: every subject, every dataset seed
-        for i, (t0, t1) in enumerate(_events(tt, rng, 1.9, 1.2)):
-            _set_pose(a, _smooth_hold(tt, t0, t1, .4),
-                      {n: v * (amp if n.startswith(('sab', 'sh')) else 1) for n, v in poses[order[i % len(poses)]].items()})
-    elif action == 'reaching':     # reach up: alternating arms (take 1), both (take 2)
-        for i, (t0, t1) in enumerate(_events(tt, rng, 1.8, .9)):
-            sides = ([h, o][i % 2],) if take % 2 else ('l', 'r')
-            w = _smooth_hold(tt, t0, t1, .45)
-            for s in sides: _set_pose(a, w, {f'sh_{s}': rng.uniform(2.5, 3.05), f'sab_{s}': rng.uniform(0, .4), f'elb_{s}': rng.uniform(0, .3)})
-            _set_pose(a, w, {'bend': -.08, 'lean': 0. if len(sides) == 2 else (.1 if sides == ('r',) else -.1)})
-    elif action == 'picking_up':   # bend hips and knees, reach to the floor, stand up holding it
-        for t0, t1 in _events(tt, rng, 2.6, 1.1):
-            b = rng.uniform(1.2, 1.5) * min(amp, 1.1)
-            _set_pose(a, _smooth_hold(tt, t0, t1, .5), {'bend': b, 'knee_l': .9 * b, 'knee_r': .9 * b, 'hip_l': .55 * b,
-                                                        'hip_r': .55 * b, f'sh_{h}': .3, f'elb_{h}': 0., f'sh_{o}': .2})
-            _set_pose(a, _smooth_hold(tt, t1, t1 + .9, .3), {f'sh_{h}': .6, f'elb_{h}': 1.5})
-    elif action == 'squatting':
-        c, d = .5 - .5 * np.cos(2 * np.pi * tt / rng.uniform(2.2, 3.2) + rng.uniform(0, 2 * np.pi)), rng.uniform(.75, 1.05) * A1
-        a['hip_l'] = a['hip_r'] = 1.3 * d * c
-        a['knee_l'] = a['knee_r'] = 2.1 * d * c
-        a['abd_l'] = a['abd_r'] = .05 + .15 * c
-        a['bend'], a['sh_l'], a['sh_r'] = .5 * d * c, 1.4 * c, 1.4 * c
-    elif action == 'waiting':      # weight shifts; arms crossed (take 1) or hands on the hips (take 2)
-        a['lean'] = .07 * amp * np.sin(2 * np.pi * tt / rng.uniform(2.5, 4))
-        a['abd_l'], a['abd_r'] = .05 + a['lean'], .05 - a['lean']
-        _set_pose(a, _smooth_hold(tt, rng.uniform(.1, .5), tt[-1] - rng.uniform(.2, 1.), .5),
-                  dict(sh_l=.35, sh_r=.35, sab_l=.2, sab_r=.2, elb_l=1.9, elb_r=1.9, xin_l=1.05, xin_r=1.05) if take % 2 else
-                  dict(sab_l=.8, sab_r=.8, elb_l=1.9, elb_r=1.9, rho_l=.3, rho_r=.3, xin_l=1.3, xin_r=1.3))
-    elif action == 'discussion':   # gestures with both hands, the leading one larger
-        for s, g in ((h, 1.), (o, .6)):
-            sm = lambda lo, hi, per: lo + (hi - lo) * (.5 + .5 * np.sin(2 * np.pi * tt / (per * rng.uniform(.8, 1.25)) + rng.uniform(0, 6)))
-            a[f'sh_{s}'], a[f'sab_{s}'] = sm(.1, .1 + .8 * g * amp, 1.7), sm(.1, .1 + .4 * g, 2.3)
-            a[f'elb_{s}'], a[f'rho_{s}'], a[f'xin_{s}'] = sm(.5, .6 + 1.1 * g, 1.3), sm(0, .8, 2.9), sm(0, .6, 3.1)
-        a['lean'] = .04 * np.sin(2 * np.pi * tt / 3.3)
-    else: raise ValueError(f'unknown action {action!r}; valid: {ACTIONS}')
-    return a, root
+    root = ACTION_SCRIPTS[action](a, Take(t, tt, h, o, amp, A1, k, take, shape), rng)
+    return a, root or 'stand'
 
 # %% ../nbs/00a_synthetic.ipynb #0292ed1c
 def perform(shape:dict, # `body_shape` of the subject
