@@ -19,9 +19,9 @@ from .metrics import per_joint_error, mpjpe
 from .train import default_data, load_run
 
 # %% auto #0
-__all__ = ['ARM_JOINTS', 'extract', 'probe_scores', 'oracle_scores', 'split_labelled', 'stages', 'by_subject', 'diagnose',
-           'save_results', 'evaluate_run', 'results_table', 'write_report', 'match_joints', 'report_units',
-           'evaluate_cross', 'cross_table', 'main']
+__all__ = ['ARM_JOINTS', 'extract', 'probe_scores', 'oracle_scores', 'ceilings', 'split_labelled', 'stages', 'by_subject',
+           'diagnose', 'save_results', 'probe_summary', 'evaluate_run', 'results_table', 'write_report', 'match_joints',
+           'report_units', 'evaluate_cross', 'cross_table', 'main']
 
 # %% ../nbs/08b_evaluate.ipynb #9e2958a7
 @torch.no_grad()
@@ -62,6 +62,17 @@ def oracle_scores(train:dict, val:dict, test:dict, # `extract`-like dicts with `
     lin = fit_linear_probe(X(train), Y(train), X(val), Y(val))
     mlp = fit_mlp_probe(X(train), Y(train), X(val), Y(val), **(mlp_kw or {}))
     return dict(linear=evaluate_probe(lin, X(test), Y(test)), mlp=evaluate_probe(mlp, X(test), Y(test)))
+
+def ceilings(train:dict, val:dict, test:dict, # as for `oracle_scores`
+             meta:dict, # the dataset's meta.json (its joint names and root joint)
+             mlp_kw:dict|None=None,
+            ) -> dict: # {'gt_joints': ..., 'gt_no_arms': ... (when the dataset names the arms' joints)}
+    "The protocol's ceilings: `oracle_scores` on every ground-truth joint, and on all but the elbows and wrists (`ARM_JOINTS`)."
+    root, names = meta.get('root_joint', 0), meta.get('joint_names', JOINT_NAMES)
+    res = dict(gt_joints=oracle_scores(train, val, test, mlp_kw, root))
+    if all(n in names for n in ARM_JOINTS):
+        res['gt_no_arms'] = oracle_scores(train, val, test, mlp_kw, root, [j for j, n in enumerate(names) if n not in ARM_JOINTS])
+    return res
 
 # %% ../nbs/08b_evaluate.ipynb #9bfa0a31
 def split_labelled(meta:dict, labelled:list|None=None,
@@ -127,6 +138,11 @@ def save_results(out:Path, res:dict):
     write_json(path, {k: v for k, v in old.items() if k not in res} | res)
 
 
+# %% ../nbs/08b_evaluate.ipynb #ev4lps01
+def probe_summary(s:dict) -> dict: # {'linear': {mpjpe, n_mpjpe, p_mpjpe}, 'mlp': {...}}
+    "The two probes' scores of `probe_scores`, as results.json keeps them."
+    return dict(linear={k: s['linear'][k] for k in ('mpjpe', 'n_mpjpe', 'p_mpjpe')}, mlp=s['mlp'])
+
 # %% ../nbs/08b_evaluate.ipynb #ev4lsp02
 def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
                  data:str|Path|None=None, # dataset (default: the one the run trained on)
@@ -159,26 +175,17 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
     stage('keypoints'); e = ex(model)
     stage('probes'); s = score(e)
     Ytr, Yte = root_relative(e['train']['joints3d']), root_relative(e['test']['joints3d'])
-    res = dict(probe=dict(linear={k: s['linear'][k] for k in ('mpjpe', 'n_mpjpe', 'p_mpjpe')},
-                          mlp=s['mlp']),
-               baselines=dict(mean_pose=mean_pose_baseline(Ytr, Yte)),
+    res = dict(probe=probe_summary(s), baselines=dict(mean_pose=mean_pose_baseline(Ytr, Yte)),
                **{'2d': dict(linear_pct=s['linear_2d_pct'])},
                info=dict(run=str(run_dir), data=str(data), labelled=lab, val=val or 'holdout 20% of labelled',
                          test=test, frames=dict(train=len(e['train']['X']), test=len(e['test']['X'])),
                          n_kpts=cfg.n_kpts, views=views or list(range(len(meta['cameras']))), linear_lambda=s['linear']['lam']))
     stage('diagnostics'); res['diagnostics'] = diagnose(e, s, test, val, meta, mk(test))
-    if oracle:
-        stage('ceiling (probes on true joints)')
-        ok = lambda js: oracle_scores(*fit_sets(e), e['test'], mlp_kw, meta.get('root_joint', 0), js)
-        res['baselines']['gt_joints'] = ok(None)
-        names = meta.get('joint_names', JOINT_NAMES)
-        if all(n in names for n in ARM_JOINTS):
-            res['baselines']['gt_no_arms'] = ok([j for j, n in enumerate(names) if n not in ARM_JOINTS])
+    if oracle: stage('ceiling (probes on true joints)'); res['baselines'] |= ceilings(*fit_sets(e), e['test'], meta, mlp_kw)
     if untrained:
         stage('untrained network: keypoints'); _, m0, _ = load_run(run_dir, untrained=True); e0 = ex(m0)
         stage('untrained network: probes'); s0 = score(e0)
-        res['baselines']['untrained'] = dict(linear={k: s0['linear'][k] for k in ('mpjpe', 'n_mpjpe', 'p_mpjpe')},
-                                             mlp=s0['mlp'], linear_2d_pct=s0['linear_2d_pct'])
+        res['baselines']['untrained'] = probe_summary(s0) | dict(linear_2d_pct=s0['linear_2d_pct'])
     res['info']['seconds'] = round(time.time() - t0, 1)
     save_results(out, res)
     if report: stage('report'); write_report(out, res, e, s, model, mk(test), meta)
