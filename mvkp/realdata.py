@@ -16,7 +16,7 @@ from .data import (JOINT_NAMES, BONES, DataError, write_meta, load_meta, write_c
 
 # %% auto #0
 __all__ = ['square_crop_matrix', 'square_resize', 'ShortVideo', 'VideoFrames', 'ImageFrames', 'undistort_maps', 'FrameConverter',
-           'frames_to_use', 'Sequence', 'Subject', 'run_conversion']
+           'frames_to_use', 'Sequence', 'Subject', 'plan_conversion', 'run_conversion']
 
 # %% ../nbs/90_real_data.ipynb #1d54daca
 def square_crop_matrix(W:int, H:int, # raw frame width and height
@@ -268,6 +268,33 @@ def _meta(out:Path, subjects:list, options:dict, extra:dict, val, test, done:lis
                          sequence_info={s: dict(sorted(d.items())) for s, d in seqs.items()}))
 
 
+# %% ../nbs/90_real_data.ipynb #rc0plan1
+def plan_conversion(subjects:list, # `Subject`s; sequences whose files are bad are dropped (`skip_errors`) or raise
+                    out:Path, every:int, # output dataset root; keep every k-th frame
+                    skip_errors:bool=False, failed:list=None, # as in `run_conversion`
+                    log=print,
+                   ) -> tuple: # (the subjects left, the plan's lines, the summary `run_conversion` fills)
+    "Check the sequences' lengths, then describe the conversion: what is to do and what is done, and the frames kept per subject."
+    failed = list(failed or [])
+    for sub in subjects: sub.sequences = [q for q in sub.sequences if _lengths_ok(sub, q, failed if skip_errors else None)]
+    subjects = [s for s in subjects if s.sequences]
+    if failed: log('skipped (bad files):' + ''.join(f'\n  {f}' for f in failed))
+    if not subjects: raise DataError(f'{out}: nothing to convert' + (f' (all {len(failed)} skipped, listed above)' if failed else ' (no subjects)'))
+    plan = _describe(subjects, out, every)
+    per_subject = {sub.name: sum(_kept(q, every) for q in sub.sequences) for sub in subjects}
+    summary = dict(subjects=len(subjects), sequences=sum(len(s.sequences) for s in subjects),
+                   todo=sum(l.endswith('[to do]') for l in plan), written=0, skipped=0, failed=failed, frames=0,
+                   sequence_info={}, frames_per_subject=per_subject)
+    return subjects, plan, summary
+
+def _done_message(summary:dict, done:list, out:Path, views:int) -> str:
+    dropped = [f'{s}/{q}: {i["dropped"]}' for s, d in summary['sequence_info'].items() for q, i in d.items() if i['dropped']]
+    return (f'done: {len(done)} subjects ({", ".join(done)}), {summary["written"]} sequences written, {summary["skipped"]} skipped '
+            f'(already done), {len(summary["failed"])} failed; {summary["frames"]} frames x {views} views '
+            f'written in {summary["seconds"]} s; {out} holds {summary["output_bytes"] / 2**20:.1f} MiB'
+            + (f'\n  label frames dropped (a view is shorter): {", ".join(dropped)}' if dropped else '')
+            + ''.join(f'\n  failed: {f}' for f in summary['failed']))
+
 # %% ../nbs/90_real_data.ipynb #1ac013cb
 def run_conversion(subjects:list, # `Subject`s, all with the same camera names and frame size
                    out, # output dataset root
@@ -284,18 +311,9 @@ def run_conversion(subjects:list, # `Subject`s, all with the same camera names a
                   )->dict: # summary
     "Convert the planned subjects into the mvkp format at `out`: resumable, atomic per sequence."
     out, t0, every = Path(out), time.time(), options['every']
-    failed = list(failed or [])
-    for sub in subjects: sub.sequences = [q for q in sub.sequences if _lengths_ok(sub, q, failed if skip_errors else None)]
-    subjects = [s for s in subjects if s.sequences]
-    if failed: log('skipped (bad files):' + ''.join(f'\n  {f}' for f in failed))
-    if not subjects: raise DataError(f'{out}: nothing to convert' + (f' (all {len(failed)} skipped, listed above)' if failed else ' (no subjects)'))
-    plan = _describe(subjects, out, every)
+    subjects, plan, summary = plan_conversion(subjects, out, every, skip_errors, failed, log)
     log(('would process:' if dry_run else 'plan:') + ''.join(f'\n  {l}' for l in plan))
-    per_subject = {sub.name: sum(_kept(q, every) for q in sub.sequences) for sub in subjects}
-    log('frames kept per subject (all planned sequences): ' + ', '.join(f'{k} {v}' for k, v in per_subject.items()))
-    summary = dict(subjects=len(subjects), sequences=sum(len(s.sequences) for s in subjects),
-                   todo=sum(l.endswith('[to do]') for l in plan), written=0, skipped=0, failed=failed, frames=0,
-                   sequence_info={}, frames_per_subject=per_subject)
+    log('frames kept per subject (all planned sequences): ' + ', '.join(f'{k} {v}' for k, v in summary['frames_per_subject'].items()))
     if dry_run:
         n = sum(_kept(q, every) for sub in subjects for q in sub.sequences if not (out / sub.name / q.name).is_dir())
         V, S = len(subjects[0].cameras), options['size']
@@ -321,11 +339,6 @@ def run_conversion(subjects:list, # `Subject`s, all with the same camera names a
             if new or not (out / sub.name / 'backgrounds.npy').is_file(): compute_backgrounds(out / sub.name, n_background)
             done.append(sub.name)
     _meta(out, subjects, options, extra, val, test, done, summary['sequence_info'])
-    dropped = [f'{s}/{q}: {i["dropped"]}' for s, d in summary['sequence_info'].items() for q, i in d.items() if i['dropped']]
     summary.update(seconds=round(time.time() - t0, 1), output_bytes=_dir_bytes(out))
-    log(f'done: {len(done)} subjects ({", ".join(done)}), {summary["written"]} sequences written, {summary["skipped"]} skipped '
-        f'(already done), {len(summary["failed"])} failed; {summary["frames"]} frames x {len(subjects[0].cameras)} views '
-        f'written in {summary["seconds"]} s; {out} holds {summary["output_bytes"] / 2**20:.1f} MiB'
-        + (f'\n  label frames dropped (a view is shorter): {", ".join(dropped)}' if dropped else '')
-        + ''.join(f'\n  failed: {f}' for f in summary['failed']))
+    log(_done_message(summary, done, out, len(subjects[0].cameras)))
     return summary
