@@ -29,6 +29,7 @@ def heading(joints3d, hips:tuple=(1, 4)) -> torch.Tensor:
     side = body_axes(joints3d, hips)[:, 0]
     return torch.atan2(side[:, 1], side[:, 0])
 
+# %% ../nbs/08c_diagnostics.ipynb #98b828s1
 def turn_ratio(X, # (T, N, 3) keypoints, world
                joints3d, # (T, J, 3) labelled joints, world
                hips:tuple=(1, 4), # indices of the right and left hip (Human3.6M order)
@@ -42,6 +43,7 @@ def turn_ratio(X, # (T, N, 3) keypoints, world
     spread = lambda Y: Y[..., :2].std(0).mean()                                 # over time, per keypoint and axis
     return float(spread(body) / spread(rel).clamp_min(1e-9))
 
+# %% ../nbs/08c_diagnostics.ipynb #98b828s2
 def within_subject(d:dict, # `extract` output of the labelled subject(s), frames in time order
                    root:int=0) -> dict: # {"linear": mm, "mean_pose": mm} on the last 20 % of the frames
     "Linear probe within the labelled frames: first 60 % fit, next 20 % ridge strength, last 20 % test."
@@ -51,6 +53,7 @@ def within_subject(d:dict, # `extract` output of the labelled subject(s), frames
     lin = fit_linear_probe(Xt, Yt, Xv, Yv)
     return dict(linear=evaluate_probe(lin, Xs, Ys)['mpjpe'], mean_pose=mean_pose_baseline(Yt, Ys)['mpjpe'])
 
+# %% ../nbs/08c_diagnostics.ipynb #98b828s3
 def heading_transfer(train:dict, # `extract`-like dict (`X`, `joints3d`) of the labelled subject, frames in time order
                      others:dict, # {name: `extract`-like dict} of the subjects to test on
                      hips:tuple=(1, 4), lambdas=DEFAULT_LAMBDAS,

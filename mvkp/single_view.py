@@ -198,6 +198,7 @@ def evaluate_single_view(run_dir:str|Path, # a folder written by `mvkp.train`
     if write: _write(run_dir, res, lifter)
     return res
 
+# %% ../nbs/10_single_view.ipynb #73a438s1
 def _write(run_dir:Path, res:dict, lifter:Lifter):
     atomic_save(dict(state=lifter.state_dict(), n_kpts=lifter.n_kpts, hidden=lifter.out.in_features,
                      blocks=len(lifter.blocks)), run_dir / 'lifter.pt')

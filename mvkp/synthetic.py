@@ -584,6 +584,7 @@ def _splits(subjects:list)->dict: # Human3.6M's split of the generated subjects;
     other = [s for s in subjects if all(s not in v for v in SPLITS.values())]
     return splits | ({'other': other} if other else {})
 
+# %% ../nbs/00a_synthetic.ipynb #537444s1
 def make_synthetic(out, # dataset directory to create (or reuse)
                    frames_per_seq:int=64, # frames per take
                    actions:list=None, # subset of `ACTIONS` (default: all eleven)
