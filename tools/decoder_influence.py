@@ -4,7 +4,8 @@ For test frames of one subject: the mask M drawn by the decoder on each forearm 
 elbow-wrist segment, where M > 0.5), and the gradient of its sum with respect to each reprojected keypoint `q_hat_n`.
 Printed per forearm: the distance of the most influential keypoint from the forearm, the share of the influence that
 comes from keypoints within 6 crop pixels of it, and, per wrist and elbow, the nearest keypoint in 2D (crop pixels)
-and in 3D (mm).
+and in 3D (mm). Last, whether the decoder copies the arms from the appearance frame: the mean of M on the forearms when
+the appearance map comes from the frame's own appearance frame, from another test frame's, or from the empty background.
 
 Usage: python tools/decoder_influence.py RUN [--data DIR] [--subject S9] [--frames 24]
 """
@@ -35,9 +36,14 @@ def reprojections(model, b):
     box = fold(out['box'])
     x_hat = project(out['X'][:, None], b['P'][:, :, None].float())
     q_hat = frame_to_crop(pixel_to_norm(fold(x_hat), (H, W)), box[:, None, :], (H, W))
+    return box, q_hat, out['X'], appearance(model, A, B_), (H, W)
+
+
+@torch.no_grad()
+def appearance(model, A, B_):
+    "Appearance maps of the appearance images `A (B, V, 3, H, W)`, cropped as the model does."
     Af = fold(A)
-    app = model.app_encoder(crop(Af, model.detect(Af, fold(B_)).float(), model.cfg.crop_size // 2))
-    return box, q_hat, out['X'], app, (H, W)
+    return model.app_encoder(crop(Af, model.detect(Af, fold(B_)).float(), model.cfg.crop_size // 2))
 
 
 def main(argv=None):
@@ -69,6 +75,14 @@ def main(argv=None):
         top = d.gather(1, infl.argmax(1, keepdim=True))[ok, 0]
         print(f"{side} forearm: drawn in M in {int(ok.sum())} of {len(ok)} views ({arm.flatten(1).sum(1)[ok].float().mean():.0f} px); "
               f"most influential keypoint {top.median():.1f} px from it (median); influence from keypoints within 6 px: {100 * near.median():.0f} %")
+    band = torch.stack([seg_dist(grid, jc[:, JOINT_NAMES.index(sd + 'Elbow')], jc[:, JOINT_NAMES.index(sd + 'Wrist')]) < 2.0
+                        for sd in ('L', 'R')]).any(0)                                     # (BV, S, S) both forearms
+    B_ = to_float(b['backgrounds'])
+    others = torch.roll(b['app_images'], 1, 0)                                            # another test frame's appearance image
+    for name, A_ in (('its own appearance frame', b['app_images']), ("another test frame's", others), ('the empty background', None)):
+        app_ = appearance(model, B_ if A_ is None else to_float(A_), B_)
+        with torch.no_grad(): Ma = torch.sigmoid(model.decoder(decoder_maps(cfg, q_hat), app_)[1].float()) * model.window
+        print(f"appearance from {name}: mean M on the forearms {Ma[:, 0][band].mean():.3f}")
     J3 = b['joints3d'].float()
     for jn in ('LWrist', 'RWrist', 'LElbow', 'RElbow'):
         j = JOINT_NAMES.index(jn)
