@@ -11,7 +11,7 @@ from .probe import (probe_inputs, holdout, fit_linear_probe, evaluate_probe, mea
 
 # %% auto #0
 __all__ = ['body_axes', 'heading', 'turn_ratio', 'within_subject', 'heading_transfer', 'sequence_actions', 'per_action',
-           'nearest_keypoint']
+           'nearest_keypoint', 'mirror_joints', 'side_consistency']
 
 # %% ../nbs/08c_diagnostics.ipynb #98b8288b
 def body_axes(joints3d, # (T, J, 3) joints, world (z is up)
@@ -101,3 +101,28 @@ def nearest_keypoint(X, # (T, N, 3) discovered 3D keypoints
                     ) -> torch.Tensor: # (J,) median over frames of the distance from each joint to its nearest keypoint
     "Does some keypoint follow each joint? The median distance from the joint to the nearest keypoint."
     return torch.cdist(joints3d.double(), X.double()).amin(-1).median(0).values.float()
+
+# %% ../nbs/08c_diagnostics.ipynb #s1dec002
+def mirror_joints(names:list, # joint names, e.g. Human3.6M's ('LKnee', 'RKnee', ...)
+                 ) -> list: # for each joint, the index of its mirror joint (L <-> R), or None
+    "Left / right pairs of joint names: 'L...' <-> 'R...' where both exist."
+    flip = lambda n: ('R' if n[0] == 'L' else 'L') + n[1:] if n[:1] in ('L', 'R') else None
+    return [names.index(flip(n)) if flip(n) in names else None for n in names]
+
+def side_consistency(X, # (T, N, 3) discovered 3D keypoints
+                     joints3d, # (T, J, 3) ground-truth joints, same frames and units
+                     names:list, # the joints' names (`mirror_joints` pairs them)
+                     r:float=0.5, # on a limb: nearer one of the two joints than r x the other
+                    ) -> dict: # {'share': on own side / on a limb, pooled; 'keypoints': how many have a sided joint; 'on_limb': share of their frames}
+    "Do keypoints on a limb keep to one side (share 1) or swap sides (about 0.5)?"
+    X, J = torch.as_tensor(X).double(), torch.as_tensor(joints3d).double()
+    d = torch.cdist(X, J)                                                      # (T, N, J)
+    modal = torch.mode(d.argmin(-1), 0).values                                 # (N,) most frequent nearest joint
+    mir = mirror_joints(names)
+    own = limb = n = 0
+    for k, m in enumerate(modal.tolist()):
+        if mir[m] is None: continue
+        a, b = d[:, k, m], d[:, k, mir[m]]
+        on = torch.minimum(a, b) < r * torch.maximum(a, b)
+        own, limb, n = own + int((on & (a < b)).sum()), limb + int(on.sum()), n + 1
+    return dict(share=own / limb if limb else float('nan'), keypoints=n, on_limb=limb / (n * len(X)) if n else 0.)

@@ -14,7 +14,7 @@ from .model import MVKP
 from .data import MultiViewDataset, load_meta, read_json, write_json, atomic_write, JOINT_NAMES, BONES, ArgParser, cli_errors, error_line
 from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_probe, evaluate_probe,
                         mean_pose_baseline, eval_2d, probe_inputs, holdout)
-from .diagnostics import within_subject, turn_ratio, heading_transfer, sequence_actions, per_action, nearest_keypoint
+from .diagnostics import within_subject, turn_ratio, heading_transfer, sequence_actions, per_action, nearest_keypoint, side_consistency
 from .metrics import per_joint_error, mpjpe
 from .train import default_data, load_run
 
@@ -122,7 +122,8 @@ def diagnose(e:dict, # `extract` outputs: 'train' (labelled), 'val' (or None), '
              per_joint={k: dict(zip(names, per_joint_error(s['_pred'][k], s['_pred']['gt'], reduce=True).tolist()))
                         for k in ('linear', 'mlp')},
              per_action=per_action(frame_err, e['test'], sequence_actions(test_ds, meta)),
-             nearest_kpt_mm=dict(zip(names, nearest_keypoint(e['test']['X'], e['test']['joints3d']).tolist())))
+             nearest_kpt_mm=dict(zip(names, nearest_keypoint(e['test']['X'], e['test']['joints3d']).tolist())),
+             side_consistency=side_consistency(e['test']['X'], e['test']['joints3d'], names))
     if 'RHip' in names and 'LHip' in names:
         hips = (names.index('RHip'), names.index('LHip'))
         d['turn_ratio'] = turn_ratio(e['train']['X'], e['train']['joints3d'], hips, meta.get('root_joint', 0))
@@ -218,6 +219,10 @@ def results_table(res:dict) -> str:
             t += 'Largest per-joint errors (linear probe): ' + ', '.join(f'{n} {v:.0f}' for n, v in worst) + ' mm.\n'
         if 'nearest_kpt_mm' in dg:
             t += 'Distance from each joint to its nearest keypoint (median, mm): ' + ', '.join(f'{n} {v:.0f}' for n, v in dg['nearest_kpt_mm'].items()) + '.\n'
+        if 'side_consistency' in dg and dg['side_consistency']['keypoints']:
+            sc = dg['side_consistency']
+            t += (f"Keypoints on a limb keep to one side (1) or swap sides (0.5): {sc['share']:.2f} ({sc['keypoints']} keypoints "
+                  f"nearest a left or right joint, on a limb in {100 * sc['on_limb']:.0f} % of their frames).\n")
         if 'per_action' in dg:
             t += 'Per action, MPJPE linear / MLP: ' + ', '.join(f"{a} {r['linear']:.1f} / {r['mlp']:.1f}" for a, r in dg['per_action'].items()) + '.\n'
         if 'heading_deg' in dg:
