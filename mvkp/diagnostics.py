@@ -113,7 +113,7 @@ def side_consistency(X, # (T, N, 3) discovered 3D keypoints
                      joints3d, # (T, J, 3) ground-truth joints, same frames and units
                      names:list, # the joints' names (`mirror_joints` pairs them)
                      r:float=0.5, # on a limb: nearer one of the two joints than r x the other
-                    ) -> dict: # {'share': on own side / on a limb, pooled; 'keypoints': how many have a sided joint; 'on_limb': share of their frames}
+                    ) -> dict: # {'share': on own side / on a limb, pooled (None: never on a limb); 'keypoints': how many have a sided joint; 'on_limb': share of their frames}
     "Do keypoints on a limb keep to one side (share 1) or swap sides (about 0.5)?"
     X, J = torch.as_tensor(X).double(), torch.as_tensor(joints3d).double()
     d = torch.cdist(X, J)                                                      # (T, N, J)
@@ -125,4 +125,4 @@ def side_consistency(X, # (T, N, 3) discovered 3D keypoints
         a, b = d[:, k, m], d[:, k, mir[m]]
         on = torch.minimum(a, b) < r * torch.maximum(a, b)
         own, limb, n = own + int((on & (a < b)).sum()), limb + int(on.sum()), n + 1
-    return dict(share=own / limb if limb else float('nan'), keypoints=n, on_limb=limb / (n * len(X)) if n else 0.)
+    return dict(share=own / limb if limb else None, keypoints=n, on_limb=limb / (n * len(X)) if n else 0.)

@@ -219,7 +219,7 @@ def results_table(res:dict) -> str:
             t += 'Largest per-joint errors (linear probe): ' + ', '.join(f'{n} {v:.0f}' for n, v in worst) + ' mm.\n'
         if 'nearest_kpt_mm' in dg:
             t += 'Distance from each joint to its nearest keypoint (median, mm): ' + ', '.join(f'{n} {v:.0f}' for n, v in dg['nearest_kpt_mm'].items()) + '.\n'
-        if 'side_consistency' in dg and dg['side_consistency']['keypoints']:
+        if 'side_consistency' in dg and dg['side_consistency']['share'] is not None:
             sc = dg['side_consistency']
             t += (f"Keypoints on a limb keep to one side (1) or swap sides (0.5): {sc['share']:.2f} ({sc['keypoints']} keypoints "
                   f"nearest a left or right joint, on a limb in {100 * sc['on_limb']:.0f} % of their frames).\n")
