@@ -80,7 +80,7 @@ class ModelConfig(Settings):
     w_M: float = 0.3          # mask loss: sg(phi) -> M (keeps M from filling the crop)
     delta: float = 0.02       # coverage loss (weak: a strong pull onto the early, blurry M bunches the keypoints)
     eta: float = 1.0          # centering loss
-    w_equi: float = 1.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
+    w_equi: float = 3.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
     w_scale: float = 0.01     # weak prior pulling the mean box half-size towards s_target
     s_target: float = 0.4
     w_box_bg: float = 1.0     # prior pulling the detector's box towards `background_box` (label-free; 0: the paper's detector alone)
