@@ -503,6 +503,7 @@ def train(cfg:Config, # settings (see `make_config`)
     log = RunLog(out, cfg, step, progress) if rank == 0 else None
     bad_run, status = 0, 'done'
     model.train()
+    clean = False                                                 # True once the loop ended without an exception
     try:
         with _Stop() as stop:
             for batch in train_loader(ds, cfg, step, dev, rank, world):
@@ -523,10 +524,13 @@ def train(cfg:Config, # settings (see `make_config`)
                     status = 'interrupted'; break
                 if until is not None and step >= until and step < cfg.steps:
                     status = 'stopped'; break
+        clean = True
     finally:
         if rank == 0 and status != 'diverged' and step > start: save_checkpoint(ckpt, model, opt, cfg, step, bad_total)   # done / interrupt / error
         if log: log.close()
-        if world > 1: dist.destroy_process_group()
+        if world > 1:
+            if clean: dist.barrier()                              # tear down together: a rank that left first was aborted by gloo
+            dist.destroy_process_group()
         if rank == 0 and not resume and step == 0: _unmake_run(out, created)   # nothing trained: leave nothing behind
     if rank == 0 and status == 'done': atomic_save(model.state_dict(), out / 'model.pt')
     if status == 'interrupted':
