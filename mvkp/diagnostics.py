@@ -113,16 +113,28 @@ def side_consistency(X, # (T, N, 3) discovered 3D keypoints
                      joints3d, # (T, J, 3) ground-truth joints, same frames and units
                      names:list, # the joints' names (`mirror_joints` pairs them)
                      r:float=0.5, # on a limb: nearer one of the two joints than r x the other
-                    ) -> dict: # {'share': on own side / on a limb, pooled (None: never on a limb); 'keypoints': how many have a sided joint; 'on_limb': share of their frames}
-    "Do keypoints on a limb keep to one side (share 1) or swap sides (about 0.5)?"
+                     min_frames:int=10, # `world_locked`: fewest on-limb frames in each half of the headings
+                    ) -> dict: # {'share': on own side / on a limb, pooled (None: never on a limb); 'keypoints': how many have a sided joint; 'on_limb': share of their frames; 'world_locked': 0-1 or None}
+    "Do keypoints on a limb keep to one side (share 1) or swap sides (about 0.5), and does their side follow the body's heading in the world?"
     X, J = torch.as_tensor(X).double(), torch.as_tensor(joints3d).double()
     d = torch.cdist(X, J)                                                      # (T, N, J)
     modal = torch.mode(d.argmin(-1), 0).values                                 # (N,) most frequent nearest joint
     mir = mirror_joints(names)
-    own = limb = n = 0
+    hips = (names.index('RHip'), names.index('LHip')) if {'RHip', 'LHip'} <= set(names) else None
+    if hips is not None:                                                       # (T, 72) in the half-circle around phi
+        phi = torch.arange(0, 360, 5, dtype=torch.float64).deg2rad()
+        half = torch.cos(heading(J, hips)[:, None] - phi) > 0
+    own = limb = n = 0; locked = []
     for k, m in enumerate(modal.tolist()):
         if mir[m] is None: continue
         a, b = d[:, k, m], d[:, k, mir[m]]
         on = torch.minimum(a, b) < r * torch.maximum(a, b)
         own, limb, n = own + int((on & (a < b)).sum()), limb + int(on.sum()), n + 1
-    return dict(share=own / limb if limb else None, keypoints=n, on_limb=limb / (n * len(X)) if n else 0.)
+        if hips is not None:
+            inn, out = (on[:, None] & half).sum(0), (on[:, None] & ~half).sum(0)             # (72,) on-limb frames per half
+            s_in = ((on & (a < b))[:, None] & half).sum(0) / inn.clamp_min(1)
+            s_out = ((on & (a < b))[:, None] & ~half).sum(0) / out.clamp_min(1)
+            ok = (inn >= min_frames) & (out >= min_frames)
+            if ok.any(): locked.append((float((s_in - s_out).abs()[ok].max()), int(on.sum())))
+    wl = sum(v * w for v, w in locked) / sum(w for _, w in locked) if locked else None
+    return dict(share=own / limb if limb else None, keypoints=n, on_limb=limb / (n * len(X)) if n else 0., world_locked=wl)

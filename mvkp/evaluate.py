@@ -222,7 +222,9 @@ def results_table(res:dict) -> str:
         if 'side_consistency' in dg and dg['side_consistency']['share'] is not None:
             sc = dg['side_consistency']
             t += (f"Keypoints on a limb keep to one side (1) or swap sides (0.5): {sc['share']:.2f} ({sc['keypoints']} keypoints "
-                  f"nearest a left or right joint, on a limb in {100 * sc['on_limb']:.0f} % of their frames).\n")
+                  f"nearest a left or right joint, on a limb in {100 * sc['on_limb']:.0f} % of their frames)"
+                  + (f"; their side set by where the body faces in the world (1) or not (0): {sc['world_locked']:.2f}" if sc.get('world_locked') is not None else '')
+                  + ".\n")
         if 'per_action' in dg:
             t += 'Per action, MPJPE linear / MLP: ' + ', '.join(f"{a} {r['linear']:.1f} / {r['mlp']:.1f}" for a, r in dg['per_action'].items()) + '.\n'
         if 'heading_deg' in dg:
