@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['box_to_theta', 'box_to_inv_theta', 'pixel_centres', 'box_grid', 'crop', 'uncrop', 'crop_to_frame', 'frame_to_crop',
-           'border_window', 'composite', 'Detector', 'background_box']
+           'border_window', 'composite', 'Detector', 'background_box', 'hide_background']
 
 # %% ../nbs/01_crop_composite.ipynb #224af070
 import torch
@@ -192,3 +192,15 @@ def background_box(frames:Tensor, # (B, 3, H, W) frames in [0, 1]
         empty = fg.sum((1, 2)) < min_pixels
         return torch.where(empty[:, None], torch.tensor([0., 0, s_max], device=fg.device),
                            torch.stack([cx, cy, s], -1))
+
+# %% ../nbs/01_crop_composite.ipynb #h1debg02
+def hide_background(crops:Tensor, # (..., 3, h, w) crops of the frames
+                    bg_crops:Tensor, # (..., 3, h, w) the backgrounds cropped in the same boxes
+                    thresh:float=0.12, # foreground: largest channel difference above this (as `background_box`)
+                    fill:float=0.5, # what the background pixels become
+                   ) -> Tensor: # (..., 3, h, w) the crops with the background pixels set to `fill`
+    "Crops in which the pixels that match the background are a flat grey: the encoder's input without the room."
+    if crops.shape != bg_crops.shape or crops.shape[-3] != 3:
+        raise ValueError(f"mvkp.crop.hide_background: crops {tuple(crops.shape)} and bg_crops {tuple(bg_crops.shape)} must both be (..., 3, h, w)")
+    m = ((crops - bg_crops).abs().amax(-3, keepdim=True) > thresh).to(crops.dtype)
+    return crops * m + fill * (1 - m)

@@ -14,7 +14,7 @@ from torch import Tensor
 from fastcore.basics import patch
 
 from torch.profiler import record_function as scope   # named regions for bench/bench_train.py (free when not profiling)
-from .crop import Detector, crop, uncrop, crop_to_frame, frame_to_crop, border_window, background_box
+from .crop import Detector, crop, uncrop, crop_to_frame, frame_to_crop, border_window, background_box, hide_background
 from .keypoints import KeypointEncoder, spatial_softmax, soft_argmax, render_gaussians, bound_logits, colour_augment
 from .triangulation import triangulate, project, pixel_to_norm, norm_to_pixel
 from .masks import render_mask
@@ -81,6 +81,7 @@ class ModelConfig(Settings):
     delta: float = 0.02       # coverage loss (weak: a strong pull onto the early, blurry M bunches the keypoints)
     eta: float = 1.0          # centering loss
     w_equi: float = 3.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
+    hide_bg: bool = False     # the encoder sees the crop with the background pixels grey (`hide_background`, threshold `box_bg_thresh`)
     w_scale: float = 0.01     # weak prior pulling the mean box half-size towards s_target
     s_target: float = 0.4
     w_box_bg: float = 1.0     # prior pulling the detector's box towards `background_box` (label-free; 0: the paper's detector alone)
@@ -219,12 +220,14 @@ def keypoints_3d(model:MVKP, I:Tensor, B_:Tensor, P:Tensor):
         box = model.detect(fold(I), fold(B_)).float()                   # (BV, 3), fp32 even under autocast
         crops = crop(fold(I), box, model.cfg.crop_size)                 # (BV, 3, S, S)
     with scope('encoder'):
-        x = colour_augment(crops, generator=model.aug_gen) if model.cfg.aug_colour and model.training else crops
+        x = hide_background(crops, crop(fold(B_), box, model.cfg.crop_size), model.cfg.box_bg_thresh) if model.cfg.hide_bg else crops
+        x = colour_augment(x, generator=model.aug_gen) if model.cfg.aug_colour and model.training else x
         logits = model.encoder(x).float()                               # (BV, N, S/4, S/4)
         theta = None
         if model.training and model.cfg.w_equi > 0:                     # the crops rotated / scaled: keypoints must follow
             theta = random_similarity(len(box), generator=model.aug_gen).to(box)
             xt = crop_similar(fold(I), box.detach(), theta, model.cfg.crop_size)
+            if model.cfg.hide_bg: xt = hide_background(xt, crop_similar(fold(B_), box.detach(), theta, model.cfg.crop_size), model.cfg.box_bg_thresh)
             logits_t = model.encoder(colour_augment(xt, generator=model.aug_gen) if model.cfg.aug_colour else xt).float()
     with full_precision(I):                                             # geometry in fp32, also under bf16 autocast
         with scope('encoder'):
