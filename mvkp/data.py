@@ -318,7 +318,8 @@ class MultiViewDataset(Dataset):
                  with_appearance:bool=True, # add `app_images`: the same views at another frame of the subject
                  seed:int=0, # seed of the appearance-frame choice
                  labels:bool=True, # add the evaluation labels joints3d, joints2d (and masks, boxes if stored)
-                 app_gap:int=25): # minimum frame distance of an appearance frame in the same sequence
+                 app_gap:int=25, # minimum frame distance of an appearance frame in the same sequence
+                 with_next:bool=False): # add `next_images`: the same views at the next frame (`w_motion`'s motion weights)
         self.root, self.meta = Path(root), load_meta(root)
         self.subjects = _resolve_split(self.meta, split, root)
         self.scans = [_scan_subject(self.root, s, self.meta) for s in self.subjects]
@@ -328,6 +329,7 @@ class MultiViewDataset(Dataset):
             raise DataError(f'views={views}: expected distinct view indices in [0, {V}) for {self.root}')
         if every < 1: raise DataError(f'every={every}: expected a positive integer')
         self.with_appearance, self.seed, self.labels, self.app_gap, self.epoch = with_appearance, seed, labels, app_gap, 0
+        self.with_next = with_next
         self.index = np.array([(s, q, f) for s, sc in enumerate(self.scans) for q, sq in enumerate(sc['seqs'])
                                for f in range(0, sq['T'], every)], dtype=np.int64).reshape(-1, 3)  # (N, 3) subject, seq, frame
         self._starts = [np.cumsum([0] + [sq['T'] for sq in sc['seqs']]) for sc in self.scans]  # frame offsets per subject
@@ -373,6 +375,9 @@ def __getitem__(self:MultiViewDataset, i:int)->dict: # one frame: images, backgr
     if self.with_appearance:
         q2, f2 = self.app_frame(i)
         item['app_images'] = _chw(self._arr(s, q2, 'frames')[f2][v])
+    if self.with_next:                                                  # the next frame; the previous one at a sequence's end
+        T = self.scans[s]['seqs'][q]['T']
+        item['next_images'] = _chw(self._arr(s, q, 'frames')[f + 1 if f + 1 < T else max(0, f - 1)][v])
     if self.labels:
         item['joints3d'] = torch.from_numpy(np.array(self._arr(s, q, 'joints3d')[f]))
         item['joints2d'] = torch.from_numpy(np.array(self._arr(s, q, 'joints2d')[f][v]))

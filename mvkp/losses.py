@@ -13,8 +13,8 @@ from .crop import box_to_theta
 
 # %% auto #0
 __all__ = ['PERCEPTUAL', 'LOSS_TERMS', 'BasicBlock', 'ResNet18Features', 'load_resnet18_weights', 'make_perceptual',
-           'reconst_loss', 'mask_loss', 'coverage_loss', 'centering_loss', 'random_similarity', 'apply_affine',
-           'crop_similar', 'equivariance_loss', 'total_loss']
+           'reconst_loss', 'motion_weights', 'mask_loss', 'coverage_loss', 'centering_loss', 'random_similarity',
+           'apply_affine', 'crop_similar', 'equivariance_loss', 'total_loss']
 
 # %% ../nbs/05_losses.ipynb #90f39f39
 class BasicBlock(nn.Module):
@@ -106,15 +106,31 @@ def reconst_loss(I:Tensor, # (B, 3, H, W) (or (B, V, 3, H, W)) target image in [
                  I_tilde:Tensor, # same shape: the composite M D + (1 - M) B
                  features:ResNet18Features|None=None, # frozen feature net; None: pixel term only
                  beta:float=2.0, # weight of the feature term (NSD used about 2)
+                 weights:Tensor|None=None, # (B, 1, H, W) (or (B, V, 1, H, W)) pixel weights (`motion_weights`); None: all equal
                 )->Tensor: # scalar
-    "Pixel MSE plus `beta` times the sum over three ResNet-18 feature maps of their MSE."
+    "Pixel MSE (weighted: per image by `weights`) plus `beta` times the sum over three ResNet-18 feature maps of their MSE."
     if I.shape != I_tilde.shape or I.ndim < 4 or I.shape[-3] != 3:
         raise ValueError(f"reconst_loss: I {tuple(I.shape)} and I_tilde {tuple(I_tilde.shape)} must both be (..., 3, H, W)")
-    loss = F.mse_loss(I_tilde, I)
+    if weights is None: loss = F.mse_loss(I_tilde, I)
+    elif weights.shape != (*I.shape[:-3], 1, *I.shape[-2:]):
+        raise ValueError(f"reconst_loss: weights {tuple(weights.shape)} must be (..., 1, H, W) for images {tuple(I.shape)}")
+    else: loss = ((weights * (I_tilde - I) ** 2).sum((-3, -2, -1)) / (3 * weights.sum((-3, -2, -1)))).mean()
     if features is None or beta == 0: return loss
     I, I_tilde = I.flatten(0, -4), I_tilde.flatten(0, -4)
     with torch.set_grad_enabled(torch.is_grad_enabled() and I.requires_grad): f_I = features(I)
     return loss + beta * sum(F.mse_loss(a, b) for a, b in zip(features(I_tilde), f_I))
+
+# %% ../nbs/05_losses.ipynb #m0t10n04
+def motion_weights(I:Tensor, # (B, 3, H, W) (or (B, V, 3, H, W)) crops of the frames in [0, 1]
+                   N:Tensor, # same shape: crops of the next frames, each in its own box
+                   w_motion:float, # how much more a moving pixel weighs (0: all ones)
+                   cap:float=10., # d / mean(d) is clipped here
+                  )->Tensor: # (B, 1, H, W) (or (B, V, 1, H, W)) pixel weights >= 1
+    "Pixel weights `1 + w_motion min(cap, d / mean(d))`, `d = |I - N|` averaged over colour: what moved weighs more."
+    if I.shape != N.shape or I.ndim < 4 or I.shape[-3] != 3:
+        raise ValueError(f"motion_weights: I {tuple(I.shape)} and N {tuple(N.shape)} must both be (..., 3, H, W)")
+    d = (I - N).abs().mean(-3, keepdim=True)
+    return 1 + w_motion * (d / (d.mean((-2, -1), keepdim=True) + 1e-6)).clamp(max=cap)
 
 # %% ../nbs/05_losses.ipynb #8af7e80b
 def mask_loss(phi:Tensor, # (B, V, 1, H, W) (any shape) mask rendered from the reprojected keypoints, in [0, 1]

@@ -19,7 +19,7 @@ from .keypoints import KeypointEncoder, spatial_softmax, soft_argmax, render_gau
 from .triangulation import triangulate, project, pixel_to_norm, norm_to_pixel
 from .masks import render_mask
 from .losses import reconst_loss, mask_loss, coverage_loss, centering_loss, total_loss, make_perceptual, LOSS_TERMS
-from .losses import random_similarity, crop_similar, equivariance_loss
+from .losses import random_similarity, crop_similar, equivariance_loss, motion_weights
 
 # %% auto #0
 __all__ = ['at_least', 'positive', 'LOG_TERMS', 'Settings', 'ModelConfig', 'ConfigError', 'check_config', 'conv_block',
@@ -71,6 +71,7 @@ class ModelConfig(Settings):
     # --- losses:  L = L_reconst + gamma L_mask + delta L_coverage + eta L_centering (+ box priors)
     rec_scale: float = 10.0   # multiplies L_reconst (pixel MSE is small: keeps the terms balanced)
     w_frame: float = 1.0      # weight of the full-frame pixel MSE inside L_reconst (drives the detector)
+    w_motion: float = 0.0     # crop pixels that move to the next frame weigh more (`motion_weights`; 0: off, the paper)
     w_crop: float = 1.0       # weight of the crop-space pixel MSE inside L_reconst (the subject fills the crop: strong signal)
     beta: float = 0.0         # weight of the ResNet feature term inside L_reconst
     perceptual: str = 'none'  # 'none' | 'random' | 'imagenet'
@@ -92,7 +93,7 @@ class ModelConfig(Settings):
         n_kpts=at_least(1), crop_size=(lambda v: v >= 8 and v % 4 == 0, 'a multiple of 4, at least 8 (the heatmaps are at crop_size / 4)'),
         width=at_least(1), det_width=at_least(1), det_size=(lambda v: v >= 16 and v % 16 == 0, 'a multiple of 16 (the detector halves it 4 times)'),
         s_min=positive, app_dim=at_least(1), sigma_dec=positive, sigma_mask=positive, mask_res=at_least(1), heat_bound=at_least(0),
-        rec_scale=at_least(0), w_frame=at_least(0), w_crop=at_least(0), beta=at_least(0), gamma=at_least(0), w_phi=at_least(0),
+        rec_scale=at_least(0), w_frame=at_least(0), w_crop=at_least(0), w_motion=at_least(0), beta=at_least(0), gamma=at_least(0), w_phi=at_least(0),
         w_M=at_least(0), delta=at_least(0), eta=at_least(0), w_equi=at_least(0), w_scale=at_least(0), s_target=positive,
         w_box_bg=at_least(0), box_bg_thresh=positive)
     def relations(self):
@@ -287,7 +288,12 @@ def compute_losses(model:MVKP, batch:dict, out:dict):
     Mc, Dc = fold(out['M']), fold(out['D'])
     It_c = Mc * Dc + (1 - Mc) * crop(fold(B_), box, cfg.crop_size)
     feats = model.perceptual if cfg.beta > 0 else None
-    rec = cfg.rec_scale * (cfg.w_frame * F.mse_loss(out['I_tilde'], I) + cfg.w_crop * reconst_loss(Ic, It_c, feats, cfg.beta))
+    weights = None
+    if cfg.w_motion > 0:                                                  # the next frame, in its own box: what moved weighs more
+        Nf = fold(to_float(batch['next_images']))
+        with torch.no_grad(): Nc = crop(Nf, model.detect(Nf, fold(B_)).float(), cfg.crop_size)
+        weights = motion_weights(Ic, Nc, cfg.w_motion)                    # (BV, 1, S, S)
+    rec = cfg.rec_scale * (cfg.w_frame * F.mse_loss(out['I_tilde'], I) + cfg.w_crop * reconst_loss(Ic, It_c, feats, cfg.beta, weights))
     box = out['box']
     b, V, _, H, W = I.shape
     kp_frame = pixel_to_norm(out['x_hat'], (H, W))                      # (B, V, N, 2) frame-normalised

@@ -492,7 +492,7 @@ def train(cfg:Config, # settings (see `make_config`)
     if dev.type == 'cuda': torch.cuda.set_device(dev)
     if cfg.batch_frames % world: raise ValueError(f'batch_frames={cfg.batch_frames} must be divisible by the {world} processes')
     torch.manual_seed(cfg.seed); np.random.seed(cfg.seed)
-    ds = MultiViewDataset(data, 'train', views=list(cfg.views) or None, seed=cfg.seed, labels=False)
+    ds = MultiViewDataset(data, 'train', views=list(cfg.views) or None, seed=cfg.seed, labels=False, with_next=cfg.w_motion > 0)
     model, opt = build_model(cfg, dev, rank)
     step, bad_total, ckpt = 0, 0, out / 'last.pt'
     if resume: step, bad_total = resume_from(ckpt, model, opt, cfg, rank)
