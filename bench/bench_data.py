@@ -72,7 +72,7 @@ def main():
         loads = [bench_loader(root, w, app, nb) for app in (True, False) for w in (0, 2)]
         torch.set_num_threads(os.cpu_count() or 1)   # training as `mvkp.train` runs it
         cfg = make_config('demo')
-        train = measure(cfg, MultiViewDataset(root, 'train', seed=cfg.seed), 10 if args.quick else 40)['views_per_s']
+        train = measure(cfg, MultiViewDataset(root, 'train', seed=cfg.seed, with_next=cfg.w_motion > 0), 10 if args.quick else 40)['views_per_s']
         torch.set_num_threads(1)
     finally:
         if tmp: shutil.rmtree(tmp, ignore_errors=True)

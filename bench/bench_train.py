@@ -80,7 +80,7 @@ def main():
     a = p.parse_args()
     data = Path(a.data) if a.data else default_data(os.environ.get('MVKP_CACHE', Path.home() / '.cache' / 'mvkp'))
     cfg = make_config(a.preset)
-    ds = MultiViewDataset(data, 'train', seed=0, labels=False)
+    ds = MultiViewDataset(data, 'train', seed=0, labels=False, with_next=cfg.w_motion > 0)   # as mvkp.train
     variants = {'default': {}, f'channels_last={not cfg.channels_last}': dict(channels_last=not cfg.channels_last)}
     if cpu_has_bf16(): variants['cpu_amp=False'] = dict(cpu_amp=False)            # fp32 on this CPU
     if a.compile: variants['compile'] = dict(compile=True)

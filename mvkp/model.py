@@ -71,7 +71,7 @@ class ModelConfig(Settings):
     # --- losses:  L = L_reconst + gamma L_mask + delta L_coverage + eta L_centering (+ box priors)
     rec_scale: float = 10.0   # multiplies L_reconst (pixel MSE is small: keeps the terms balanced)
     w_frame: float = 1.0      # weight of the full-frame pixel MSE inside L_reconst (drives the detector)
-    w_motion: float = 0.0     # crop pixels that move to the next frame weigh more (`motion_weights`; 0: off, the paper)
+    w_motion: float = 2.0     # crop pixels that move to the next frame weigh more (`motion_weights`; 0: off, the paper)
     w_crop: float = 1.0       # weight of the crop-space pixel MSE inside L_reconst (the subject fills the crop: strong signal)
     beta: float = 0.0         # weight of the ResNet feature term inside L_reconst
     perceptual: str = 'none'  # 'none' | 'random' | 'imagenet'
@@ -82,7 +82,7 @@ class ModelConfig(Settings):
     delta: float = 0.02       # coverage loss (weak: a strong pull onto the early, blurry M bunches the keypoints)
     eta: float = 1.0          # centering loss
     w_equi: float = 3.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
-    hide_bg: bool = False     # the encoder sees the crop with the background pixels grey (`hide_background`, threshold `box_bg_thresh`)
+    hide_bg: bool = True      # the encoder sees the crop with the background pixels grey (`hide_background`, threshold `box_bg_thresh`; False: the paper)
     w_scale: float = 0.01     # weak prior pulling the mean box half-size towards s_target
     s_target: float = 0.4
     w_box_bg: float = 1.0     # prior pulling the detector's box towards `background_box` (label-free; 0: the paper's detector alone)
