@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['box_to_theta', 'box_to_inv_theta', 'pixel_centres', 'box_grid', 'crop', 'uncrop', 'crop_to_frame', 'frame_to_crop',
-           'border_window', 'composite', 'Detector', 'background_box', 'hide_background']
+           'border_window', 'composite', 'Detector', 'is_foreground', 'background_box', 'hide_background']
 
 # %% ../nbs/01_crop_composite.ipynb #224af070
 import torch
@@ -165,6 +165,13 @@ class Detector(nn.Module):
                           self.s_min + (self.s_max - self.s_min) * torch.sigmoid(o[:, 2:])], -1)
 
 # %% ../nbs/01_crop_composite.ipynb #a513553f
+def is_foreground(frames:Tensor, # (..., 3, H, W) frames or crops
+                  bgs:Tensor, # (..., 3, H, W) their backgrounds, aligned
+                  thresh:float=0.12, # foreground: largest channel difference above this
+                 ) -> Tensor: # (..., H, W) bool
+    "Pixels that differ from the background: the label-free foreground test of `background_box` and `hide_background`."
+    return (frames - bgs).abs().amax(-3) > thresh
+
 def _quantile_idx(w:Tensor, q:float) -> tuple: # (B, L) nonnegative weights -> (B,) first indices reaching the q and 1-q quantiles
     c = w.cumsum(-1); c = c / c[:, -1:].clamp_min(1e-12)
     last = w.shape[-1] - 1                                                    # (an all-zero row would run past the end)
@@ -182,7 +189,7 @@ def background_box(frames:Tensor, # (B, 3, H, W) frames in [0, 1]
     if frames.shape != bgs.shape or frames.ndim != 4:
         raise ValueError(f"mvkp.crop.background_box: frames {tuple(frames.shape)} and bgs {tuple(bgs.shape)} must both be (B, 3, H, W)")
     with torch.no_grad():
-        fg = ((frames.float() - bgs.float()).abs().amax(1) > thresh).float()      # (B, H, W)
+        fg = is_foreground(frames.float(), bgs.float(), thresh).float()          # (B, H, W)
         B, H, W = fg.shape
         y0, y1 = _quantile_idx(fg.sum(2), q); x0, x1 = _quantile_idx(fg.sum(1), q)
         cy, cx = pixel_centres(H, fg.device)[torch.stack([y0, y1])].mean(0), pixel_centres(W, fg.device)[torch.stack([x0, x1])].mean(0)
@@ -202,5 +209,5 @@ def hide_background(crops:Tensor, # (..., 3, h, w) crops of the frames
     "Crops in which the pixels that match the background are a flat grey: the encoder's input without the room."
     if crops.shape != bg_crops.shape or crops.shape[-3] != 3:
         raise ValueError(f"mvkp.crop.hide_background: crops {tuple(crops.shape)} and bg_crops {tuple(bg_crops.shape)} must both be (..., 3, h, w)")
-    m = ((crops - bg_crops).abs().amax(-3, keepdim=True) > thresh).to(crops.dtype)
+    m = is_foreground(crops, bg_crops, thresh)[..., None, :, :].to(crops.dtype)
     return crops * m + fill * (1 - m)
