@@ -6,7 +6,7 @@ Parts: data (DataLoader, as configured), forward regions of `mvkp.model` (detect
 decoder, composite, phi; named with torch.profiler.record_function), losses, backward, optimizer step. Forward
 regions are measured with the profiler on a few extra steps; all other figures are wall-clock without the profiler.
 Variants are timed in interleaved rounds (`--rounds`, default 3) and the best round of each counts, so that a slow
-spell of a shared machine does not land on one variant. Also compares channels_last, bf16 autocast (`cpu_amp`, on CPUs with native bf16) and (if asked) torch.compile
+spell of a shared machine does not land on one variant. Also compares the defaults beyond the paper switched off (`w_motion=0`, `hide_bg=False`), channels_last, bf16 autocast (`cpu_amp`, on CPUs with native bf16) and (if asked) torch.compile
 against the default, as ratios in the same run.
 """
 import argparse, json, os, resource, sys, time
@@ -80,14 +80,19 @@ def main():
     a = p.parse_args()
     data = Path(a.data) if a.data else default_data(os.environ.get('MVKP_CACHE', Path.home() / '.cache' / 'mvkp'))
     cfg = make_config(a.preset)
-    ds = MultiViewDataset(data, 'train', seed=0, labels=False, with_next=cfg.w_motion > 0)   # as mvkp.train
+    dsets = {w: MultiViewDataset(data, 'train', seed=0, labels=False, with_next=w) for w in (False, True)}
+    ds_for = lambda c: dsets[c.w_motion > 0]                                   # as mvkp.train: the next frame only if w_motion
+    ds = ds_for(cfg)
     variants = {'default': {}, f'channels_last={not cfg.channels_last}': dict(channels_last=not cfg.channels_last)}
+    if cfg.w_motion > 0: variants['w_motion=0'] = dict(w_motion=0.)            # what motion weighting costs per step
+    if cfg.hide_bg: variants['hide_bg=False'] = dict(hide_bg=False)            # what hiding the room costs
     if cpu_has_bf16(): variants['cpu_amp=False'] = dict(cpu_amp=False)            # fp32 on this CPU
     if a.compile: variants['compile'] = dict(compile=True)
     results, rounds = {}, {}
     for r in range(a.rounds):      # interleaved rounds: a slow spell of the machine hits every variant, not one
         for name, over in variants.items():
-            res = measure(make_config(a.preset, **over), ds, a.steps)
+            c = make_config(a.preset, **over)
+            res = measure(c, ds_for(c), a.steps)
             rounds.setdefault(name, []).append(res['step'])
             if name not in results or res['step'] < results[name]['step']: results[name] = res
             print(f"round {r}  {name:20s} step {1000 * res['step']:7.1f} ms   {res['views_per_s']:6.1f} views/s", flush=True)
