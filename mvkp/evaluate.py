@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
-from .model import MVKP
+from .model import MVKP, keypoints_3d, to_float
 from .data import MultiViewDataset, load_meta, read_json, write_json, atomic_write, JOINT_NAMES, BONES, ArgParser, cli_errors, error_line
 from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_probe, evaluate_probe,
                         mean_pose_baseline, eval_2d, probe_inputs, holdout)
@@ -26,11 +26,12 @@ __all__ = ['ARM_JOINTS', 'extract', 'probe_scores', 'oracle_scores', 'ceilings',
 # %% ../nbs/08b_evaluate.ipynb #9e2958a7
 @torch.no_grad()
 def extract(model:MVKP, ds:MultiViewDataset, batch:int=32, workers:int=0, device='cpu') -> dict:
-    "Run `model` over `ds`: 3D keypoints `X (T, N, 3)`, 2D keypoints `x2d (T, V, N, 2)` pixels, and the labels."
+    "Run `model`'s keypoint half over `ds`: 3D keypoints `X (T, N, 3)`, 2D keypoints `x2d (T, V, N, 2)` pixels, and the labels."
     model = model.to(device).eval()
     res = {k: [] for k in ('X', 'x2d', 'joints3d', 'joints2d', 'subject_idx', 'seq_idx')}
     for b in DataLoader(ds, batch_size=batch, num_workers=workers):
-        out = model({k: v.to(device) if torch.is_tensor(v) else v for k, v in b.items()})
+        I, B_ = (to_float(b[k].to(device)) for k in ('images', 'backgrounds'))
+        out = keypoints_3d(model, I, B_, b['P'].to(device))            # box, crop, heatmaps, triangulation: no decoder
         res['X'].append(out['X'].cpu()); res['x2d'].append(out['x2d'].cpu())
         for k in ('joints3d', 'joints2d', 'subject_idx', 'seq_idx'): res[k].append(b[k])
     return {k: torch.cat(v) for k, v in res.items()}
@@ -89,14 +90,16 @@ def split_labelled(meta:dict, labelled:list|None=None,
 def stages(names:list, # the stages, in order
            progress:bool=True, # False: no bar
            desc:str='evaluate'):
-    "A progress bar over named stages: call the returned function with each stage's name as it starts, and None at the end."
+    "A progress bar over named stages: call the returned function with each stage's name as it starts, and None at the end; its `seconds` holds each finished stage's wall time."
     from tqdm.auto import tqdm
-    bar, started = tqdm(total=len(names), desc=desc, disable=not progress, dynamic_ncols=True), [False]
+    bar, now = tqdm(total=len(names), desc=desc, disable=not progress, dynamic_ncols=True), [None, 0.]   # current stage, its start
     def at(name:str|None):
-        if started[0]: bar.update(1)
-        started[0] = True
+        t = time.perf_counter()
+        if now[0] is not None: bar.update(1); at.seconds[now[0]] = round(t - now[1], 1)
+        now[:] = name, t
         if name is None: bar.close()
         else: bar.set_postfix_str(name)
+    at.seconds = {}
     return at
 
 # %% ../nbs/08b_evaluate.ipynb #ev4lsp01
@@ -161,12 +164,12 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
     run_dir = Path(run_dir); out = Path(out) if out is not None else run_dir
     cfg, model, data0 = load_run(run_dir)
     stage = stages(['keypoints', 'probes', 'diagnostics'] + ['ceiling (probes on true joints)'] * oracle
-                   + ['untrained network: keypoints', 'untrained network: probes'] * untrained + ['report'] * report, progress)
+                   + ['untrained network: keypoints', 'untrained network: probes'] * untrained + ['saving'] + ['report'] * report, progress)
     data = Path(data or data0 or default_data())             # no dataset named (e.g. `reference/`): the synthetic benchmark
     meta = load_meta(data)
     lab, val, test = split_labelled(meta, labelled, val)
     views = list(cfg.views) or None
-    mk = lambda subs: MultiViewDataset(data, subs, views=views, every=every, seed=cfg.seed)
+    mk = lambda subs: MultiViewDataset(data, subs, views=views, every=every, seed=cfg.seed, with_appearance=False)
     t0 = time.time()
     ex = lambda m: dict(train=extract(m, mk(lab), device=device), test=extract(m, mk(test), device=device),
                         val=extract(m, mk(val), device=device) if val else None)
@@ -188,6 +191,7 @@ def evaluate_run(run_dir:str|Path, # a folder written by `mvkp.train`
         stage('untrained network: probes'); s0 = score(e0)
         res['baselines']['untrained'] = probe_summary(s0) | dict(linear_2d_pct=s0['linear_2d_pct'])
     res['info']['seconds'] = round(time.time() - t0, 1)
+    stage('saving'); res['info']['stage_seconds'] = dict(stage.seconds)   # where the time went (`bench/bench_eval.py`)
     save_results(out, res)
     if report: stage('report'); write_report(out, res, e, s, model, mk(test), meta)
     stage(None)
@@ -309,7 +313,7 @@ def evaluate_cross(run_dir:str|Path, # a folder written by `mvkp.train`
     single = len(test_meta['cameras']) < 2
     lifter = _load_lifter(run_dir, test_data) if single else None
     def samples(root, subs, joints): # -> (keypoints (S, N, 3), joints (S, J, 3)), frames with labels only
-        ds = MultiViewDataset(root, subs, every=every, seed=cfg.seed)
+        ds = MultiViewDataset(root, subs, every=every, seed=cfg.seed, with_appearance=False)
         if single:
             d = view_samples(extract_views(model, ds, device=device))     # one sample per frame and view, camera frame
             X, Y = lifter.predict(d['x2d']), d['joints3d'][:, joints]
