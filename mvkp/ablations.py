@@ -94,12 +94,13 @@ def run_variant(run:str|Path, # the variant's folder
     return dict(status=status, **tm)
 
 def run_single_view(run:str|Path, # the full variant's folder (trained and evaluated)
+                    data:str|Path|None=None, # dataset (default: the run's)
                     every:int=1, sv_kw:dict|None=None, mlp_kw:dict|None=None, device:str='cpu') -> dict:
     "The single-view row: `evaluate_single_view` on the full run, unless its results.json already has it."
     run = Path(run); tfile = run / 'timing.json'
     if 'single_view' in _read(run / 'results.json'): return dict(status='skipped', sv_s=_read(tfile).get('sv_s'))
     t0 = time.time()
-    evaluate_single_view(run, every=every, mlp_kw=mlp_kw, device=device, **(sv_kw or {}))
+    evaluate_single_view(run, data, every=every, mlp_kw=mlp_kw, device=device, **(sv_kw or {}))
     tm = _read(tfile) | dict(sv_s=time.time() - t0); write_json(tfile, tm)
     return dict(status='evaluated', sv_s=tm['sv_s'])
 
@@ -116,7 +117,7 @@ def _row(out:Path, name:str) -> dict:
         if sv: row.update(linear=sv['linear'], mlp=sv['mlp'], lifter_steps=sv['lifter']['steps'],
                           minutes=(tm.get('sv_s') or 0) / 60, mv_camera=sv.get('mv_camera'), mean_pose_camera=sv['baselines']['mean_pose'])
     elif res:
-        row.update(linear=res['probe']['linear'], mlp=res['probe']['mlp'], minutes=tm.get('train_s', 0) / 60,
+        row.update(linear=res['probe']['linear'], mlp=res['probe']['mlp'], minutes=tm['train_s'] / 60 if 'train_s' in tm else None,   # None: trained elsewhere (no timing.json)
                    eval_minutes=tm.get('eval_s', 0) / 60, baselines=res['baselines'])
     return row
 
@@ -207,7 +208,7 @@ def run_ablations(out:str|Path, # the ablation folder: one run folder per varian
     out.mkdir(parents=True, exist_ok=True); status = {}
     for n in names:
         print(f'== ablation {n}', file=sys.stderr)
-        if n == 'sv': status[n] = run_single_view(out / 'full', every, sv_kw, mlp_kw, device)
+        if n == 'sv': status[n] = run_single_view(out / 'full', data, every, sv_kw, mlp_kw, device)
         else: status[n] = run_variant(out / n, variant_config(n, preset, steps, overrides, two_views), data, n == 'full',
                                       every, mlp_kw, device, progress, report)
         summary = collect(out, settings) | dict(status=status)

@@ -11,7 +11,7 @@ from torch import nn, Tensor
 
 from .data import MultiViewDataset, load_meta, load_cameras, write_json, ArgParser, cli_errors
 from .probe import center_keypoints, fit_linear_probe, fit_mlp_probe, evaluate_probe, mean_pose_baseline
-from .train import load_run
+from .train import load_run, default_data
 from .evaluate import extract, split_labelled
 from .probe import holdout   # holdout(d, frac): (first 1-frac of the frames, rest)
 from .train import atomic_save
@@ -150,7 +150,7 @@ def _probes(tr:dict, va:dict, te:dict, key:str, mlp_kw:dict) -> dict: # linear +
 
 # %% ../nbs/10_single_view.ipynb #73a4384e
 def evaluate_single_view(run_dir:str|Path, # a folder written by `mvkp.train`
-                         data:str|Path|None=None, # dataset (default: the one the run trained on)
+                         data:str|Path|None=None, # dataset (default: the one the run trained on, else the synthetic benchmark)
                          labelled:list|None=None, # labelled subjects for the probes (default: first training subject)
                          every:int=1, # use every k-th frame
                          steps:int=3000, # lifter training steps
@@ -163,10 +163,10 @@ def evaluate_single_view(run_dir:str|Path, # a folder written by `mvkp.train`
     "Train the single-view lifter on a multi-view run and score it with the probes, in the camera frame."
     run_dir, t0 = Path(run_dir), time.time()
     cfg, model, data0 = load_run(run_dir)
-    data = Path(data or data0); meta = load_meta(data)
+    data = Path(data or data0 or default_data()); meta = load_meta(data)   # no dataset named (e.g. `reference/`): the synthetic benchmark
     lab, val, test = split_labelled(meta, labelled)
     train_subs = meta['splits']['train']
-    mk = lambda subs: MultiViewDataset(data, subs, views=list(cfg.views) or None, every=every, seed=cfg.seed)
+    mk = lambda subs: MultiViewDataset(data, subs, views=list(cfg.views) or None, every=every, seed=cfg.seed, with_appearance=False)
     ex = lambda subs: view_samples(extract_views(model, mk(subs), device=device))
     tr = ex(train_subs)
     va = ex(val) if val else None
