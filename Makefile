@@ -12,7 +12,7 @@ install:
 	$(PYTHON) -c "import torch" 2>/dev/null || $(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e ".[dev]"
 
-# Main job: synthetic dataset -> train (demo preset) -> probe evaluation -> report: 42 min on 2 CPU cores from a fresh clone (dataset 1.4, training 35.8, evaluation 4.5 min; timed 2026-12-01).
+# Main job: synthetic dataset -> train (demo preset) -> probe evaluation -> report: about 40 min on 2 CPU cores from a fresh clone (timed 2026-12-01: dataset 1.4, training 35.8, evaluation 4.5 min; the evaluation now takes 2.2 min, bench/bench_eval.py).
 # Re-running `make demo` after an interruption resumes training from $(RUN)/last.pt.
 demo: install
 	$(PYTHON) -m mvkp.synthetic --out $(DATA)
