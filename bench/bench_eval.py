@@ -10,7 +10,7 @@
    (`results.json`'s `info.stage_seconds`), written to a temporary folder.
 Threads: as set by OMP_NUM_THREADS / torch defaults; the figures are ratios within one run.
 """
-import argparse, json, os, sys, tempfile, time
+import argparse, sys, tempfile, time
 from pathlib import Path
 
 import torch
@@ -41,7 +41,7 @@ def main(argv=None):
     model.eval()
     mk = lambda app: MultiViewDataset(data, lab, views=list(cfg.views) or None, every=a.every, seed=cfg.seed, with_appearance=app)
     times = {'keypoint half (extract)': [], 'full forward': []}
-    for r in range(a.rounds):
+    for _ in range(a.rounds):
         t = time.perf_counter(); e = extract(model, mk(False)); times['keypoint half (extract)'].append(time.perf_counter() - t)
         t = time.perf_counter(); X = extract_full_forward(model, mk(True)); times['full forward'].append(time.perf_counter() - t)
         err = float((e['X'] - X).abs().max())
