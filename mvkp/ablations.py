@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_ablations.ipynb #187f1b4a
 from __future__ import annotations
-import json, os, sys, time, argparse
+import json, os, sys, time, argparse, csv
 from pathlib import Path
 import torch
 
@@ -15,7 +15,8 @@ from .data import write_json, atomic_write, ArgParser, cli_errors
 
 # %% auto #0
 __all__ = ['VARIANTS', 'ROWS', 'LABELS', 'PAPER_H36M', 'PAPER_ORDER', 'parse_only', 'variant_config', 'run_variant',
-           'run_single_view', 'collect', 'ablations_table', 'paper_ordering', 'run_ablations', 'main']
+           'run_single_view', 'training_minutes', 'collect', 'ablations_table', 'paper_ordering', 'run_ablations',
+           'main']
 
 # %% ../nbs/11_ablations.ipynb #8f5a195b
 VARIANTS = {'reconst': dict(gamma=0., delta=0., eta=0.), # config overrides on top of the preset (and the user's)
@@ -107,6 +108,14 @@ def run_single_view(run:str|Path, # the full variant's folder (trained and evalu
 # %% ../nbs/11_ablations.ipynb #47df3a71
 _M = ('mpjpe', 'n_mpjpe', 'p_mpjpe')
 
+def training_minutes(run:str|Path, # a run folder
+                    ) -> float|None: # None: no log.csv rows
+    "Minutes of `run`'s training loop from its `log.csv`: each row's seconds per step times the steps since the row before. Counts every part of a run that was stopped and resumed, which `timing.json` cannot when a process was killed."
+    f = Path(run) / 'log.csv'
+    rows = list(csv.DictReader(open(f))) if f.exists() else []
+    steps = [int(r['step']) for r in rows]
+    return sum(float(r['step_s']) * (s - p) for r, s, p in zip(rows, steps, [0] + steps[:-1])) / 60 if rows else None
+
 def _row(out:Path, name:str) -> dict:
     run = out / ('full' if name == 'sv' else name)
     res, cfg, tm = _read(run / 'results.json'), _read(run / 'config.json'), _read(run / 'timing.json')
@@ -117,7 +126,7 @@ def _row(out:Path, name:str) -> dict:
         if sv: row.update(linear=sv['linear'], mlp=sv['mlp'], lifter_steps=sv['lifter']['steps'],
                           minutes=(tm.get('sv_s') or 0) / 60, mv_camera=sv.get('mv_camera'), mean_pose_camera=sv['baselines']['mean_pose'])
     elif res:
-        row.update(linear=res['probe']['linear'], mlp=res['probe']['mlp'], minutes=tm['train_s'] / 60 if 'train_s' in tm else None,   # None: trained elsewhere (no timing.json)
+        row.update(linear=res['probe']['linear'], mlp=res['probe']['mlp'], minutes=training_minutes(run),
                    eval_minutes=tm.get('eval_s', 0) / 60, baselines=res['baselines'])
     return row
 
