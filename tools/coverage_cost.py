@@ -14,11 +14,18 @@ import torch.nn.functional as F
 from decoder_influence import reprojections
 from mvkp.train import load_run, default_data
 from mvkp.data import MultiViewDataset, JOINT_NAMES
-from mvkp.model import keypoints_3d, decoder_maps, to_float, fold
+from mvkp.model import decoder_maps, fold
+from mvkp.keypoints import make_grid, soft_argmax, render_gaussians
+from mvkp.losses import coverage_loss
 from mvkp.crop import frame_to_crop
 from mvkp.triangulation import pixel_to_norm
 
 JOINTS = ('Hip', 'Spine', 'Thorax', 'Head', 'LElbow', 'LWrist', 'RWrist', 'LKnee', 'LFoot', 'RFoot')
+
+def pooled(M, h): # `M (BV, 1, S, S)` on the h x h heatmap grid: area-pooled (as `coverage_loss`) and max-pooled, (BV, h, h) each
+    return dict(area=F.interpolate(M, size=(h, h), mode='area')[:, 0], max=F.adaptive_max_pool2d(M, (h, h))[:, 0])
+
+def off_mask(heat, m): return 1 - (heat * m).sum((-2, -1)) # heatmaps (..., h, h) summing to 1, pooled mask (..., h, h)
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -32,30 +39,22 @@ def main(argv=None):
     ds = MultiViewDataset(a.data or data or default_data(), split=[a.subject], every=40)
     idx = list(range(0, len(ds), max(1, len(ds) // a.frames)))[:a.frames]
     b = {k: torch.stack([torch.as_tensor(ds[i][k]) for i in idx]) for k in ('images', 'backgrounds', 'app_images', 'P', 'joints2d')}
-    box, q_hat, X, app, (H, W) = reprojections(model, b)
-    with torch.no_grad():
-        M = torch.sigmoid(model.decoder(decoder_maps(cfg, q_hat), app)[1].float()) * model.window       # (BV, 1, S, S)
-        heat = fold(keypoints_3d(model, to_float(b['images']), to_float(b['backgrounds']), b['P'])['heat'])  # (BV, N, h, h)
-    h = heat.shape[-1]
-    g = torch.linspace(-1 + 1 / h, 1 - 1 / h, h)                                    # cell centres, crop-normalised
-    yy, xx = torch.meshgrid(g, g, indexing='ij')
-    mx, my = (heat * xx).sum((-2, -1)), (heat * yy).sum((-2, -1))
-    sd = ((heat * ((xx - mx[..., None, None]) ** 2 + (yy - my[..., None, None]) ** 2)).sum((-2, -1)) / 2).sqrt().median()
-    pools = dict(area=F.interpolate(M, size=(h, h), mode='area')[:, 0], max=F.adaptive_max_pool2d(M, (h, h))[:, 0])
-    own = {k: (1 - (heat * m[:, None]).sum((-2, -1))).mean().item() for k, m in pools.items()}
-    print(f"{a.run}: heatmap std {sd:.3f} crop-normalised ({sd * cfg.crop_size / 2:.1f} crop px); its own heatmaps' "
-          f"off-mask mass {own['area']:.3f} (M area-pooled, as coverage_loss) / {own['max']:.3f} (max-pooled)")
-    if a.grid or a.std:
-        h = a.grid or h; sd = torch.tensor(a.std / (cfg.crop_size / 2)) if a.std else sd
-        g = torch.linspace(-1 + 1 / h, 1 - 1 / h, h); yy, xx = torch.meshgrid(g, g, indexing='ij')
-        pools = dict(area=F.interpolate(M, size=(h, h), mode='area')[:, 0], max=F.adaptive_max_pool2d(M, (h, h))[:, 0])
-        print(f'heatmaps at the joints: {h}x{h} grid, std {sd * cfg.crop_size / 2:.1f} crop px')
+    box, q_hat, out, app, (H, W) = reprojections(model, b)
+    with torch.no_grad(): M = torch.sigmoid(model.decoder(decoder_maps(cfg, q_hat), app)[1].float()) * model.window  # (BV, 1, S, S)
+    heat = fold(out['heat'])                                                      # (BV, N, h, h)
+    h, px = heat.shape[-1], cfg.crop_size / 2                                     # crop pixels per normalised unit
+    d2 = ((make_grid(h, h) - soft_argmax(heat)[..., None, None, :]) ** 2).sum(-1)  # (BV, N, h, h) squared distance to each map's mean
+    sd = ((heat * d2).sum((-2, -1)) / 2).sqrt().median()                          # per-axis standard deviation, normalised units
+    own = (coverage_loss(heat, M).item(), off_mask(heat, pooled(M, h)['max'][:, None]).mean().item())
+    print(f"{a.run}: heatmap std {sd:.3f} crop-normalised ({sd * px:.1f} crop px); its own heatmaps' "
+          f"off-mask mass {own[0]:.3f} (M area-pooled, as coverage_loss) / {own[1]:.3f} (max-pooled)")
+    h, sd = a.grid or h, a.std / px if a.std else sd
+    if a.grid or a.std: print(f'heatmaps at the joints: {h}x{h} grid, std {sd * px:.1f} crop px')
     jc = frame_to_crop(pixel_to_norm(fold(b['joints2d'].float()), (H, W)), box[:, None, :], (H, W))   # (BV, J, 2)
+    G = render_gaussians(jc[:, [JOINT_NAMES.index(j) for j in JOINTS]], h, float(sd) * 2 ** 0.5)      # (BV, J', h, h), std sd
+    G = G / G.sum((-2, -1), keepdim=True)
+    cost = {k: off_mask(G, m[:, None]).median(0).values for k, m in pooled(M, h).items()}           # (J',) each
     print('| joint | off-mask mass, M area-pooled | M max-pooled |\n|---|---|---|')
-    for jn in JOINTS:
-        c = jc[:, JOINT_NAMES.index(jn)]
-        G = torch.exp(-((xx - c[:, 0, None, None]) ** 2 + (yy - c[:, 1, None, None]) ** 2) / (2 * sd ** 2))
-        G = G / G.sum((-2, -1), keepdim=True)                                       # a heatmap of the run's width at the joint
-        print(f"| {jn} | " + ' | '.join(f'{(1 - (G * m).sum((-2, -1))).median():.2f}' for m in pools.values()) + ' |')
+    for i, jn in enumerate(JOINTS): print(f"| {jn} | {cost['area'][i]:.2f} | {cost['max'][i]:.2f} |")
 
 if __name__ == '__main__': main()

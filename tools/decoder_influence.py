@@ -29,14 +29,14 @@ def seg_dist(p, a, b):
 
 @torch.no_grad()
 def reprojections(model, b):
-    "Boxes, reprojected crop keypoints `q_hat (BV, N, 2)`, 3D keypoints and the appearance maps of a batch."
+    "Boxes, reprojected crop keypoints `q_hat (BV, N, 2)`, `keypoints_3d`'s output and the appearance maps of a batch."
     I, B_, A = (to_float(b[k]) for k in ('images', 'backgrounds', 'app_images'))
     H, W = I.shape[-2:]
     out = keypoints_3d(model, I, B_, b['P'])
     box = fold(out['box'])
     x_hat = project(out['X'][:, None], b['P'][:, :, None].float())
     q_hat = frame_to_crop(pixel_to_norm(fold(x_hat), (H, W)), box[:, None, :], (H, W))
-    return box, q_hat, out['X'], appearance(model, A, B_), (H, W)
+    return box, q_hat, out, appearance(model, A, B_), (H, W)
 
 
 @torch.no_grad()
@@ -56,7 +56,8 @@ def main(argv=None):
     ds = MultiViewDataset(a.data or data or default_data(), split=[a.subject], every=40)
     idx = list(range(0, len(ds), max(1, len(ds) // a.frames)))[:a.frames]
     b = {k: torch.stack([torch.as_tensor(ds[i][k]) for i in idx]) for k in ('images', 'backgrounds', 'app_images', 'P', 'joints2d', 'joints3d')}
-    box, q_hat, X, app, (H, W) = reprojections(model, b)
+    box, q_hat, out, app, (H, W) = reprojections(model, b)
+    X = out['X']
     S = cfg.crop_size
     q = q_hat.clone().requires_grad_()
     _, m = model.decoder(decoder_maps(cfg, q), app)
