@@ -1,0 +1,69 @@
+"""What does each discovered keypoint do? A diagnostic of a trained run (nbs/12_findings.ipynb).
+
+On test frames of one subject, per keypoint: the ground-truth joint it stays nearest to (smallest median 3D distance),
+that distance, its heatmap's standard deviation (crop pixels), and where it sits in the crop (median |q|,
+crop-normalised: 0 is the crop centre, which the detector puts near the pelvis). Summed up: how many keypoints sit
+within `--centre` of the crop centre, and how many distinct places the keypoints occupy (keypoints whose median 3D
+distance to each other is under `--merge` mm count as one place). A keypoint that shares its place with others adds
+nothing a probe can read.
+
+Usage: python tools/keypoint_roles.py RUN [--data DIR] [--subject S9] [--every 40] [--centre 0.15] [--merge 40] [--table]
+"""
+import argparse
+import torch
+from mvkp.train import load_run, default_data
+from mvkp.data import MultiViewDataset, JOINT_NAMES
+from mvkp.model import keypoints_3d, to_float, fold
+from mvkp.keypoints import make_grid, soft_argmax
+
+
+def places(D, merge): # (N, N) median 3D distances between keypoints, mm -> number of groups closer than `merge`, chained
+    group = list(range(len(D)))
+    for i in range(len(D)):
+        for j in range(i + 1, len(D)):
+            if D[i, j] < merge:
+                gi, gj = group[i], group[j]
+                group = [gi if g == gj else g for g in group]
+    return len(set(group))
+
+
+@torch.no_grad()
+def roles(run, data=None, subject='S9', every=40):
+    "Per keypoint: nearest joint index, its median distance (mm), heatmap std (crop px), median |q|; and keypoint distances."
+    cfg, model, saved = load_run(run, verbose=False)
+    ds = MultiViewDataset(data or saved or default_data(), split=[subject], every=every)
+    b = {k: torch.stack([torch.as_tensor(ds[i][k]) for i in range(len(ds))]) for k in ('images', 'backgrounds', 'P', 'joints3d')}
+    out = keypoints_3d(model.eval(), to_float(b['images']), to_float(b['backgrounds']), b['P'])
+    heat = fold(out['heat']).float()                                       # (BV, N, h, w)
+    q = soft_argmax(heat)                                                  # (BV, N, 2) crop-normalised
+    d2 = ((make_grid(*heat.shape[-2:]) - q[..., None, None, :]) ** 2).sum(-1)
+    sd = ((heat * d2).sum((-2, -1)) / 2).sqrt().median(0).values * cfg.crop_size / 2   # (N,) per-axis std, crop px
+    X, J = out['X'].double(), b['joints3d'].double()                       # (T, N, 3), (T, J, 3)
+    dj = (X[:, :, None] - J[:, None]).norm(dim=-1).median(0).values        # (N, J)
+    dist, joint = dj.min(-1)
+    dk = (X[:, :, None] - X[:, None]).norm(dim=-1).median(0).values        # (N, N)
+    return dict(joint=joint, dist=dist.float(), std=sd, q=q.norm(dim=-1).median(0).values, dk=dk.float(), frames=len(ds))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('runs', nargs='+'); p.add_argument('--data', default=None); p.add_argument('--subject', default='S9')
+    p.add_argument('--every', type=int, default=40); p.add_argument('--centre', type=float, default=0.15)
+    p.add_argument('--merge', type=float, default=40.); p.add_argument('--table', action='store_true', help='print every keypoint')
+    a = p.parse_args(argv)
+    torch.set_num_threads(1)
+    print(f'| run | keypoints | within {a.centre} of the crop centre | distinct places (< {a.merge:g} mm) | nearest joints (count) |')
+    print('|---|---|---|---|---|')
+    for run in a.runs:
+        r = roles(run, a.data, a.subject, a.every)
+        n = len(r['q'])
+        counts = torch.bincount(r['joint'], minlength=len(JOINT_NAMES))
+        names = ', '.join(f'{JOINT_NAMES[j]} {int(c)}' for j, c in sorted(enumerate(counts.tolist()), key=lambda t: -t[1]) if c)
+        print(f"| {run} | {n} | {int((r['q'] < a.centre).sum())} | {places(r['dk'], a.merge)} | {names} |")
+        if a.table:
+            for i in sorted(range(n), key=lambda i: (int(r['joint'][i]), float(r['dist'][i]))):
+                print(f"|  | {i} -> {JOINT_NAMES[int(r['joint'][i])]} {r['dist'][i]:.0f} mm | |q| {r['q'][i]:.2f} | "
+                      f"heatmap std {r['std'][i]:.1f} px | |")
+
+
+if __name__ == '__main__': main()
