@@ -12,10 +12,11 @@ import argparse
 import torch
 import torch.nn.functional as F
 from decoder_influence import reprojections
+from keypoint_roles import heatmap_std
 from mvkp.train import load_run, default_data
 from mvkp.data import MultiViewDataset, JOINT_NAMES
 from mvkp.model import decoder_maps, fold
-from mvkp.keypoints import make_grid, soft_argmax, render_gaussians
+from mvkp.keypoints import render_gaussians
 from mvkp.losses import coverage_loss
 from mvkp.crop import frame_to_crop
 from mvkp.triangulation import pixel_to_norm
@@ -43,8 +44,7 @@ def main(argv=None):
     with torch.no_grad(): M = torch.sigmoid(model.decoder(decoder_maps(cfg, q_hat), app)[1].float()) * model.window  # (BV, 1, S, S)
     heat = fold(out['heat'])                                                      # (BV, N, h, h)
     h, px = heat.shape[-1], cfg.crop_size / 2                                     # crop pixels per normalised unit
-    d2 = ((make_grid(h, h) - soft_argmax(heat)[..., None, None, :]) ** 2).sum(-1)  # (BV, N, h, h) squared distance to each map's mean
-    sd = ((heat * d2).sum((-2, -1)) / 2).sqrt().median()                          # per-axis standard deviation, normalised units
+    sd = heatmap_std(heat).median()                                               # per-axis standard deviation, normalised units
     own = (coverage_loss(heat, M).item(), off_mask(heat, pooled(M, h)['max'][:, None]).mean().item())
     print(f"{a.run}: heatmap std {sd:.3f} crop-normalised ({sd * px:.1f} crop px); its own heatmaps' "
           f"off-mask mass {own[0]:.3f} (M area-pooled, as coverage_loss) / {own[1]:.3f} (max-pooled)")

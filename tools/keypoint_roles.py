@@ -14,10 +14,9 @@ Usage: python tools/keypoint_roles.py RUN... [--data DIR] [--subject S9] [--ever
 import argparse
 import torch
 from mvkp.train import load_run, default_data
-from mvkp.data import MultiViewDataset, JOINT_NAMES
+from mvkp.data import MultiViewDataset, JOINT_NAMES, load_meta
 from mvkp.model import keypoints_3d, to_float, fold
 from mvkp.keypoints import make_grid, soft_argmax
-from mvkp.data import load_meta
 from mvkp.evaluate import extract, split_labelled
 from mvkp.probe import probe_inputs, fit_linear_probe, evaluate_probe
 
@@ -32,6 +31,11 @@ def places(D, merge): # (N, N) median 3D distances between keypoints, mm -> numb
     return len(set(group))
 
 
+def heatmap_std(heat): # (..., N, h, w) heatmaps summing to 1 -> (..., N) per-axis standard deviation, crop-normalised
+    d2 = ((make_grid(*heat.shape[-2:]) - soft_argmax(heat)[..., None, None, :]) ** 2).sum(-1)
+    return ((heat * d2).sum((-2, -1)) / 2).sqrt()
+
+
 @torch.no_grad()
 def roles(run, data=None, subject='S9', every=40):
     "Per keypoint: nearest joint index, its median distance (mm), heatmap std (crop px), median |q|; and keypoint distances."
@@ -41,13 +45,12 @@ def roles(run, data=None, subject='S9', every=40):
     out = keypoints_3d(model.eval(), to_float(b['images']), to_float(b['backgrounds']), b['P'])
     heat = fold(out['heat']).float()                                       # (BV, N, h, w)
     q = soft_argmax(heat)                                                  # (BV, N, 2) crop-normalised
-    d2 = ((make_grid(*heat.shape[-2:]) - q[..., None, None, :]) ** 2).sum(-1)
-    sd = ((heat * d2).sum((-2, -1)) / 2).sqrt().median(0).values * cfg.crop_size / 2   # (N,) per-axis std, crop px
+    sd = heatmap_std(heat).median(0).values * cfg.crop_size / 2            # (N,) per-axis std, crop px
     X, J = out['X'].double(), b['joints3d'].double()                       # (T, N, 3), (T, J, 3)
     dj = (X[:, :, None] - J[:, None]).norm(dim=-1).median(0).values        # (N, J)
     dist, joint = dj.min(-1)
     dk = (X[:, :, None] - X[:, None]).norm(dim=-1).median(0).values        # (N, N)
-    return dict(joint=joint, dist=dist.float(), std=sd, q=q.norm(dim=-1).median(0).values, dk=dk.float(), frames=len(ds))
+    return dict(joint=joint, dist=dist.float(), std=sd, q=q.norm(dim=-1).median(0).values, dk=dk.float())
 
 
 @torch.no_grad()
