@@ -14,22 +14,26 @@ from .single_view import evaluate_single_view
 from .data import write_json, atomic_write, ArgParser, cli_errors
 
 # %% auto #0
-__all__ = ['VARIANTS', 'ROWS', 'LABELS', 'PAPER_H36M', 'PAPER_ORDER', 'parse_only', 'variant_config', 'run_variant',
-           'run_single_view', 'training_minutes', 'collect', 'ablations_table', 'paper_ordering', 'run_ablations',
-           'main']
+__all__ = ['PAPER_DELTA', 'VARIANTS', 'ROWS', 'LABELS', 'PAPER_H36M', 'PAPER_ORDER', 'parse_only', 'variant_config',
+           'run_variant', 'run_single_view', 'training_minutes', 'collect', 'ablations_table', 'paper_ordering',
+           'run_ablations', 'main']
 
 # %% ../nbs/11_ablations.ipynb #8f5a195b
-VARIANTS = {'reconst': dict(gamma=0., delta=0., eta=0.), # config overrides on top of the preset (and the user's)
-            'mask': dict(delta=0., eta=0.),
-            'coverage': dict(eta=0.),
-            'full': dict(),
-            '2views': dict()}                            # views set from `two_views`
+PAPER_DELTA = 0.02   # the coverage weight of the paper's configuration
+VARIANTS = {'reconst': dict(gamma=0., delta=0., w_conc=0., eta=0.), # config overrides on top of the preset (and the user's)
+            'mask': dict(delta=0., w_conc=0., eta=0.),
+            'coverage': dict(delta=PAPER_DELTA, w_conc=0., eta=0.),    # the paper's third term
+            'concentration': dict(delta=0., eta=0.),                   # the default's third term instead (the preset's w_conc)
+            'paper': dict(delta=PAPER_DELTA, w_conc=0.),               # the paper's four terms
+            'full': dict(),                                            # the default: concentration in place of coverage
+            '2views': dict()}                                          # views set from `two_views`
 ROWS = [*VARIANTS, 'sv']
-LABELS = dict(reconst='reconst', mask='+ mask', coverage='+ coverage', full='+ centering (full)', **{'2views': '2 views'},
+LABELS = dict(reconst='reconst', mask='+ mask', coverage='+ coverage (paper)', concentration='+ concentration (default)',
+              paper='+ coverage + centering (paper)', full='+ concentration + centering (full)', **{'2views': '2 views'},
               sv='single view (lifter)')
 PAPER_H36M = {  # Human3.6M, mm, (MPJPE, N-MPJPE, P-MPJPE): the ablation (MLP probe) and Table 1 (full: linear too; SV)
-    'reconst': dict(mlp=(111.8, 107.6, 79.7)), 'mask': dict(mlp=(79.9, 78.6, 67.0)), 'coverage': dict(mlp=(78.3, 77.0, 65.6)),
-    'full': dict(linear=(120.9, 117.9, 93.5), mlp=(73.8, 72.6, 63.0)),
+    'reconst': dict(mlp=(111.8, 107.6, 79.7)), 'mask': dict(mlp=(79.9, 78.6, 67.0)), 'coverage': dict(mlp=(78.3, 77.0, 65.6)), 'concentration': {},
+    'paper': dict(linear=(120.9, 117.9, 93.5), mlp=(73.8, 72.6, 63.0)), 'full': {},
     '2views': dict(mlp=(103.21, 100.7, 81.6)),    # the paper's "fewer views" configuration (number of views: see the text)
     'sv': dict(mlp=(125.73, 121.04, 89.05))}
 
@@ -168,7 +172,9 @@ def ablations_table(summary:dict # from `collect`
     return t
 
 PAPER_ORDER = [('reconst', 'mask', 'adding the mask loss helps'), ('mask', 'coverage', 'adding coverage helps'),
-               ('coverage', 'full', 'adding centering helps'), ('2views', 'full', 'four views beat two')]
+               ('coverage', 'paper', 'adding centering helps (paper)'), ('mask', 'concentration', 'adding concentration helps'),
+               ('concentration', 'full', 'adding centering helps (default)'), ('paper', 'full', 'concentration beats coverage'),
+               ('2views', 'full', 'four views beat two')]
 
 def paper_ordering(summary:dict # from `collect`
                   ) -> list: # [{"claim", "worse", "better", "holds"}] for the rows that have results

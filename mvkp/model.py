@@ -18,7 +18,7 @@ from .crop import Detector, crop, uncrop, crop_to_frame, frame_to_crop, border_w
 from .keypoints import KeypointEncoder, spatial_softmax, soft_argmax, render_gaussians, bound_logits, colour_augment
 from .triangulation import triangulate, project, pixel_to_norm, norm_to_pixel
 from .masks import render_mask
-from .losses import reconst_loss, mask_loss, coverage_loss, centering_loss, total_loss, make_perceptual, LOSS_TERMS
+from .losses import reconst_loss, mask_loss, coverage_loss, concentration_loss, centering_loss, total_loss, make_perceptual, LOSS_TERMS
 from .losses import random_similarity, crop_similar, equivariance_loss, motion_weights
 
 # %% auto #0
@@ -68,7 +68,7 @@ class ModelConfig(Settings):
     heat_bound: float = 5.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off): keypoints stay movable (3 pulled them to the centre)
     aug_colour: bool = True   # random recolouring of the encoder's crops while training (`colour_augment`)
     channels_last: bool = True # channels_last memory format for the conv nets (faster on CPU and GPU: bench/bench_train.py)
-    # --- losses:  L = L_reconst + gamma L_mask + delta L_coverage + eta L_centering (+ box priors)
+    # --- losses:  L = L_reconst + gamma L_mask + delta L_coverage + w_conc L_conc + eta L_centering (+ box priors)
     rec_scale: float = 10.0   # multiplies L_reconst (pixel MSE is small: keeps the terms balanced)
     w_frame: float = 1.0      # weight of the full-frame pixel MSE inside L_reconst (drives the detector)
     w_motion: float = 2.0     # crop pixels that move to the next frame weigh more (`motion_weights`; 0: off, the paper)
@@ -79,7 +79,8 @@ class ModelConfig(Settings):
     gamma: float = 1.0        # mask loss
     w_phi: float = 1.0        # mask loss: phi -> sg(M)
     w_M: float = 0.3          # mask loss: sg(phi) -> M (keeps M from filling the crop)
-    delta: float = 0.02       # coverage loss (weak: a strong pull onto the early, blurry M bunches the keypoints)
+    delta: float = 0.0        # coverage loss (the paper's term; 0.02 in the paper's configuration; off here: concentration replaced it)
+    w_conc: float = 0.035     # concentration of each heatmap around its keypoint (`concentration_loss`; 0: off, the paper)
     eta: float = 1.0          # centering loss
     w_equi: float = 3.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
     hide_bg: bool = True      # the encoder sees the crop with the background pixels grey (`hide_background`, threshold `box_bg_thresh`; False: the paper)
@@ -94,7 +95,7 @@ class ModelConfig(Settings):
         width=at_least(1), det_width=at_least(1), det_size=(lambda v: v >= 16 and v % 16 == 0, 'a multiple of 16 (the detector halves it 4 times)'),
         s_min=positive, app_dim=at_least(1), sigma_dec=positive, sigma_mask=positive, mask_res=at_least(1), heat_bound=at_least(0),
         rec_scale=at_least(0), w_frame=at_least(0), w_crop=at_least(0), w_motion=at_least(0), beta=at_least(0), gamma=at_least(0), w_phi=at_least(0),
-        w_M=at_least(0), delta=at_least(0), eta=at_least(0), w_equi=at_least(0), w_scale=at_least(0), s_target=positive,
+        w_M=at_least(0), delta=at_least(0), w_conc=at_least(0), eta=at_least(0), w_equi=at_least(0), w_scale=at_least(0), s_target=positive,
         w_box_bg=at_least(0), box_bg_thresh=positive)
     def relations(self):
         bad = []
@@ -300,8 +301,9 @@ def compute_losses(model:MVKP, batch:dict, out:dict):
     terms = dict(reconst=rec,
                  mask=mask_loss(out['phi'], F.adaptive_avg_pool2d(fold(out['M']), cfg.mask_res).view_as(out['phi']), cfg.w_phi, cfg.w_M),
                  coverage=coverage_loss(out['heat'], out['M']),
+                 concentration=concentration_loss(out['heat'].float()),
                  centering=centering_loss(box[..., :2], kp_frame))
-    loss, logs = total_loss(terms, cfg.gamma, cfg.delta, cfg.eta)
+    loss, logs = total_loss(terms, cfg.gamma, cfg.delta, cfg.eta, cfg.w_conc)
     scale_prior = cfg.w_scale * (box[..., 2].mean() - cfg.s_target) ** 2
     prior = scale_prior
     if cfg.w_box_bg > 0:                                                  # label-free box prior from the background

@@ -21,8 +21,8 @@ from .synthetic import make_synthetic
 from .triangulation import norm_to_pixel
 
 # %% auto #0
-__all__ = ['CONFIG_VERSION', 'REMOVED', 'PRESETS', 'PROG', 'RUN_FILES', 'CHECKPOINTS', 'LOG_FIELDS', 'TrainConfig', 'Config',
-           'config_to_saved', 'config_from_saved', 'make_config', 'cache_dir', 'config_help', 'config_groups',
+__all__ = ['CONFIG_VERSION', 'REMOVED', 'ADDED', 'PRESETS', 'PROG', 'RUN_FILES', 'CHECKPOINTS', 'LOG_FIELDS', 'TrainConfig',
+           'Config', 'config_to_saved', 'config_from_saved', 'make_config', 'cache_dir', 'config_help', 'config_groups',
            'parse_args', 'default_data', 'StepSampler', 'atomic_save', 'load_checkpoint', 'check_out', 'clear_run',
            'resume_config', 'resume_note', 'load_weights', 'load_run', 'plot_step', 'setup_distributed', 'lr_at',
            'cpu_has_bf16', 'amp_context', 'to_device', 'collapse_warning', 'resume_from', 'update', 'log_row',
@@ -72,6 +72,7 @@ CONFIG_VERSION = 2   # of config.json; bumped when a change makes older files me
 
 REMOVED = dict(graph_edges=0, graph_tau=None, kp_jitter=0., mask_edges=0, tri_weights=False, dec_blocks=1, app_mode='spatial',
                det_resize='area', app_size=None, dec_local=False)   # options removed after they lost (nbs/12_findings.ipynb): their "off" value (None: always ignored)
+ADDED = dict(w_conc=0.)   # options added in config version 2: their value in a file written before them (the behaviour then)
 
 def config_to_saved(cfg:Config) -> dict:
     "`cfg` as a run saves it (`config.json`, checkpoints): every field, and the `config_version`."
@@ -88,7 +89,7 @@ def config_from_saved(d:dict, # the content of a run's `config.json` (or a check
                                              'retrain it, or check out the mvkp commit that trained it')
     on = {k: d[k] for k, off in REMOVED.items() if off is not None and d.get(k, off) != off}
     if on: raise ValueError(f'{what} was trained with {on}, an option removed after it lost (nbs/12_findings.ipynb)')
-    return Config().update(**{k: x for k, x in d.items() if k not in ('data', 'config_version') and k not in REMOVED})
+    return Config().update(**(ADDED | {k: x for k, x in d.items() if k not in ('data', 'config_version') and k not in REMOVED}))
 
 # %% ../nbs/07_train.ipynb #6d7c5086
 PRESETS = {

@@ -320,7 +320,7 @@ def read_log(path:str|Path, # a run's log.csv (or the run folder)
     return {h: a[:, j] for j, h in enumerate(head)}
 
 # %% ../nbs/09_viewer.ipynb #9ac7ca88
-LOSS_TERMS = ('total', 'reconst', 'mask', 'coverage', 'centering')
+LOSS_TERMS = ('total', 'reconst', 'mask', 'coverage', 'concentration', 'centering')
 
 def plot_curves(log:dict, # from `read_log`
                 terms=LOSS_TERMS, # columns to plot against `step`

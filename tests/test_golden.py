@@ -13,7 +13,7 @@ from mvkp.synthetic import make_synthetic, TINY
 from mvkp.train import make_config, train
 
 GOLDEN = Path(__file__).with_name('golden_losses.json')
-TERMS = ('total', 'reconst', 'mask', 'coverage', 'centering', 'box_bg', 'equivariance', 'kp_spread', 'box_s')
+TERMS = ('total', 'reconst', 'mask', 'coverage', 'concentration', 'centering', 'box_bg', 'equivariance', 'kp_spread', 'box_s')
 SMALL = dict(steps=8, batch_frames=2, n_kpts=8, width=8, det_width=8, crop_size=32, det_size=32,
              mask_res=16, workers=0, log_every=1, fig_every=0, ckpt_every=8, warmup=2, cpu_amp=False, seed=0)
 

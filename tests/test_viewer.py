@@ -203,7 +203,7 @@ def test_training_curves(tiny_run, tmp_path):
     rows = list(csv.DictReader(open(run / 'log.csv')))
     tc = TrainingCurves(run)
     lines = lambda: {l.get_gid(): l for l in tc.fig.axes[0].lines}
-    assert set(lines()) == {'total', 'reconst', 'mask', 'coverage', 'centering'}
+    assert set(lines()) == {'total', 'reconst', 'mask', 'coverage', 'concentration', 'centering'}
     np.testing.assert_allclose(lines()['coverage'].get_ydata(), [float(r['coverage']) for r in rows])
     np.testing.assert_allclose(lines()['coverage'].get_xdata(), [1, 2, 3, 4])
     assert 'views_per_s' in tc.terms.options and 'step' not in tc.terms.options
