@@ -14,8 +14,8 @@ from .keypoints import make_grid, soft_argmax
 
 # %% auto #0
 __all__ = ['PERCEPTUAL', 'LOSS_TERMS', 'BasicBlock', 'ResNet18Features', 'load_resnet18_weights', 'make_perceptual',
-           'reconst_loss', 'motion_weights', 'mask_loss', 'coverage_loss', 'concentration_loss', 'centering_loss',
-           'random_similarity', 'apply_affine', 'crop_similar', 'equivariance_loss', 'total_loss']
+           'reconst_loss', 'motion_weights', 'mask_loss', 'coverage_loss', 'heatmap_variance', 'concentration_loss',
+           'centering_loss', 'random_similarity', 'apply_affine', 'crop_similar', 'equivariance_loss', 'total_loss']
 
 # %% ../nbs/05_losses.ipynb #90f39f39
 class BasicBlock(nn.Module):
@@ -159,14 +159,19 @@ def coverage_loss(heatmaps:Tensor, # (B, N, h, w) (or (B, V, N, h, w)) keypoint 
     return (1 - (H * m).sum((-2, -1))).abs().mean()
 
 # %% ../nbs/05_losses.ipynb #c0nc0002
-def concentration_loss(heatmaps:Tensor, # (B, N, h, w) (or (B, V, N, h, w)) keypoint heatmaps, mass >= 0
-                      )->Tensor: # scalar: mean over maps of sum_u H_n(u) |u - q_n|^2, crop-normalised units
-    "Spatial variance of each keypoint's heatmap around its own soft-argmax, averaged over keypoints (and batch, views)."
-    if heatmaps.ndim < 3: raise ValueError(f"concentration_loss: heatmaps must be (..., N, h, w), got shape {tuple(heatmaps.shape)}")
+def heatmap_variance(heatmaps:Tensor, # (..., N, h, w) keypoint heatmaps, mass >= 0
+                    )->Tensor: # (..., N): sum_u H_n(u) |u - q_n|^2 per map, crop-normalised units (x plus y)
+    "Spatial variance of each heatmap (renormalised to sum 1) around its own soft-argmax."
+    if heatmaps.ndim < 3: raise ValueError(f"heatmap_variance: heatmaps must be (..., N, h, w), got shape {tuple(heatmaps.shape)}")
     H = heatmaps / heatmaps.sum((-2, -1), keepdim=True).clamp_min(1e-12)
     g = make_grid(*H.shape[-2:], device=H.device, dtype=H.dtype)        # (h, w, 2)
     q = soft_argmax(H)                                                   # (..., N, 2)
-    return (H * ((g - q[..., None, None, :]) ** 2).sum(-1)).sum((-2, -1)).mean()
+    return (H * ((g - q[..., None, None, :]) ** 2).sum(-1)).sum((-2, -1))
+
+def concentration_loss(heatmaps:Tensor, # (B, N, h, w) (or (B, V, N, h, w)) keypoint heatmaps, mass >= 0
+                      )->Tensor: # scalar: mean over maps of sum_u H_n(u) |u - q_n|^2, crop-normalised units
+    "Spatial variance of each keypoint's heatmap around its own soft-argmax (`heatmap_variance`), averaged over keypoints (and batch, views)."
+    return heatmap_variance(heatmaps).mean()
 
 # %% ../nbs/05_losses.ipynb #29e35337
 def centering_loss(box_centre:Tensor, # (B, 2) (or (B, V, 2)) box centre (cx, cy), frame-normalised [-1, 1]

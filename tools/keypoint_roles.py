@@ -16,7 +16,8 @@ import torch
 from mvkp.train import load_run, default_data
 from mvkp.data import MultiViewDataset, JOINT_NAMES, load_meta
 from mvkp.model import keypoints_3d, to_float, fold
-from mvkp.keypoints import make_grid, soft_argmax
+from mvkp.keypoints import soft_argmax
+from mvkp.losses import heatmap_variance
 from mvkp.evaluate import extract, split_labelled
 from mvkp.probe import probe_inputs, fit_linear_probe, evaluate_probe
 
@@ -31,9 +32,8 @@ def places(D, merge): # (N, N) median 3D distances between keypoints, mm -> numb
     return len(set(group))
 
 
-def heatmap_std(heat): # (..., N, h, w) heatmaps summing to 1 -> (..., N) per-axis standard deviation, crop-normalised
-    d2 = ((make_grid(*heat.shape[-2:]) - soft_argmax(heat)[..., None, None, :]) ** 2).sum(-1)
-    return ((heat * d2).sum((-2, -1)) / 2).sqrt()
+def heatmap_std(heat): # (..., N, h, w) heatmaps -> (..., N) per-axis standard deviation, crop-normalised
+    return (heatmap_variance(heat) / 2).sqrt()
 
 
 @torch.no_grad()
