@@ -11,7 +11,7 @@ from .probe import (probe_inputs, holdout, fit_linear_probe, evaluate_probe, mea
 
 # %% auto #0
 __all__ = ['body_axes', 'heading', 'turn_ratio', 'within_subject', 'heading_transfer', 'sequence_actions', 'per_action',
-           'nearest_keypoint', 'mirror_joints', 'side_consistency']
+           'nearest_keypoint', 'keypoint_following', 'mirror_joints', 'side_consistency']
 
 # %% ../nbs/08c_diagnostics.ipynb #98b8288b
 def body_axes(joints3d, # (T, J, 3) joints, world (z is up)
@@ -101,6 +101,34 @@ def nearest_keypoint(X, # (T, N, 3) discovered 3D keypoints
                     ) -> torch.Tensor: # (J,) median over frames of the distance from each joint to its nearest keypoint
     "Does some keypoint follow each joint? The median distance from the joint to the nearest keypoint."
     return torch.cdist(joints3d.double(), X.double()).amin(-1).median(0).values.float()
+
+# %% ../nbs/08c_diagnostics.ipynb #f0llow02
+def keypoint_following(X_fit, # (T, N, 3) discovered 3D keypoints of the labelled frames
+                       J_fit, # (T, J, 3) their ground-truth joints
+                       X_test, # (T', N, 3) keypoints of the test frames
+                       J_test, # (T', J, 3) their joints
+                       root:int=0, # the root joint (the joints are taken relative to it)
+                       lam:float=1e-6, # ridge, relative to the mean input variance (keeps a static keypoint solvable)
+                      ) -> tuple: # ((J,) best keypoint's test R^2 per joint (nan at the root), (J,) that keypoint's index)
+    "Does some keypoint move with each joint? Per joint, the test R^2 of the best single keypoint's linear map (fitted on the labelled frames)."
+    def rel(X, J):
+        X, J = torch.as_tensor(X).double(), torch.as_tensor(J).double()
+        A = X - X.mean(1, keepdim=True)                                          # (T, N, 3) about the keypoints' centroid
+        A = torch.cat([A, torch.ones_like(A[..., :1])], -1).transpose(0, 1)     # (N, T, 4) with an offset column
+        return A, (J - J[:, root:root + 1]).flatten(1)                           # (T, J*3) about the root joint
+    A, Y = rel(X_fit, J_fit)
+    At, Yt = rel(X_test, J_test)
+    G = A.transpose(1, 2) @ A                                                    # (N, 4, 4)
+    reg = lam * G[:, :3, :3].diagonal(dim1=1, dim2=2).mean() * torch.diag(torch.tensor([1., 1., 1., 0.], dtype=G.dtype))
+    W = torch.linalg.solve(G + reg, A.transpose(1, 2) @ Y)                       # (N, 4, J*3)
+    sse = ((At @ W - Yt) ** 2).unflatten(-1, (-1, 3)).sum((1, 3))                # (N, J)
+    sst = ((Yt - Yt.mean(0)) ** 2).unflatten(-1, (-1, 3)).sum((0, 2))            # (J,)
+    r2 = 1 - sse / sst                                                           # (N, J); the root: 0 / 0
+    best = r2.nan_to_num(-float('inf')).argmax(0)                                # (J,)
+    out = r2.gather(0, best[None])[0].float()
+    out[root] = float('nan')
+    return out, best
+
 
 # %% ../nbs/08c_diagnostics.ipynb #s1dec002
 def mirror_joints(names:list, # joint names, e.g. Human3.6M's ('LKnee', 'RKnee', ...)

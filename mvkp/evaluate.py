@@ -14,7 +14,7 @@ from .model import MVKP, keypoints_3d, to_float
 from .data import MultiViewDataset, load_meta, read_json, write_json, atomic_write, JOINT_NAMES, BONES, ArgParser, cli_errors, error_line
 from .probe import (center_keypoints, root_relative, fit_linear_probe, fit_mlp_probe, evaluate_probe,
                         mean_pose_baseline, eval_2d, probe_inputs, holdout)
-from .diagnostics import within_subject, turn_ratio, heading_transfer, sequence_actions, per_action, nearest_keypoint, side_consistency
+from .diagnostics import within_subject, turn_ratio, heading_transfer, sequence_actions, per_action, nearest_keypoint, side_consistency, keypoint_following
 from .metrics import per_joint_error, mpjpe
 from .train import default_data, load_run
 
@@ -127,6 +127,9 @@ def diagnose(e:dict, # `extract` outputs: 'train' (labelled), 'val' (or None), '
              per_action=per_action(frame_err, e['test'], sequence_actions(test_ds, meta)),
              nearest_kpt_mm=dict(zip(names, nearest_keypoint(e['test']['X'], e['test']['joints3d']).tolist())),
              side_consistency=side_consistency(e['test']['X'], e['test']['joints3d'], names))
+    r2, k = keypoint_following(e['train']['X'], e['train']['joints3d'], e['test']['X'], e['test']['joints3d'], meta.get('root_joint', 0))
+    d['follow_r2'] = {n: float(v) for n, v in zip(names, r2.tolist()) if v == v}   # the root (nan) left out
+    d['follow_kpt'] = {n: int(i) for n, i, v in zip(names, k.tolist(), r2.tolist()) if v == v}
     if 'RHip' in names and 'LHip' in names:
         hips = (names.index('RHip'), names.index('LHip'))
         d['turn_ratio'] = turn_ratio(e['train']['X'], e['train']['joints3d'], hips, meta.get('root_joint', 0))
@@ -223,6 +226,9 @@ def results_table(res:dict) -> str:
             t += 'Largest per-joint errors (linear probe): ' + ', '.join(f'{n} {v:.0f}' for n, v in worst) + ' mm.\n'
         if 'nearest_kpt_mm' in dg:
             t += 'Distance from each joint to its nearest keypoint (median, mm): ' + ', '.join(f'{n} {v:.0f}' for n, v in dg['nearest_kpt_mm'].items()) + '.\n'
+        if 'follow_r2' in dg:
+            t += ('Does a keypoint move with each joint? Best single keypoint, test R^2 (1: follows it, 0: no better than its mean place): '
+                  + ', '.join(f'{n} {v:.2f}' for n, v in dg['follow_r2'].items()) + '.\n')
         if 'side_consistency' in dg and dg['side_consistency']['share'] is not None:
             sc = dg['side_consistency']
             t += (f"Keypoints on a limb keep to one side (1) or swap sides (0.5): {sc['share']:.2f} ({sc['keypoints']} keypoints "
