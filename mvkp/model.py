@@ -67,6 +67,7 @@ class ModelConfig(Settings):
     mask_res: int = 32        # phi and M are compared at this resolution (M is average-pooled to it)
     heat_bound: float = 5.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off): keypoints stay movable (3 pulled them to the centre)
     aug_colour: bool = True   # random recolouring of the encoder's crops while training (`colour_augment`)
+    aug_mix: float = 0.       # share of those recolourings that mix the channels with a random signed matrix (`colour_mix`)
     channels_last: bool = True # channels_last memory format for the conv nets (faster on CPU and GPU: bench/bench_train.py)
     # --- losses:  L = L_reconst + gamma L_mask + delta L_coverage + w_conc L_conc + eta L_centering (+ box priors)
     rec_scale: float = 10.0   # multiplies L_reconst (pixel MSE is small: keeps the terms balanced)
@@ -93,7 +94,7 @@ class ModelConfig(Settings):
     rules = dict(
         n_kpts=at_least(1), crop_size=(lambda v: v >= 8 and v % 4 == 0, 'a multiple of 4, at least 8 (the heatmaps are at crop_size / 4)'),
         width=at_least(1), det_width=at_least(1), det_size=(lambda v: v >= 16 and v % 16 == 0, 'a multiple of 16 (the detector halves it 4 times)'),
-        s_min=positive, app_dim=at_least(1), sigma_dec=positive, sigma_mask=positive, mask_res=at_least(1), heat_bound=at_least(0),
+        s_min=positive, app_dim=at_least(1), sigma_dec=positive, sigma_mask=positive, mask_res=at_least(1), heat_bound=at_least(0), aug_mix=(lambda v: 0 <= v <= 1, 'a probability in [0, 1]'),
         rec_scale=at_least(0), w_frame=at_least(0), w_crop=at_least(0), w_motion=at_least(0), beta=at_least(0), gamma=at_least(0), w_phi=at_least(0),
         w_M=at_least(0), delta=at_least(0), w_conc=at_least(0), eta=at_least(0), w_equi=at_least(0), w_scale=at_least(0), s_target=positive,
         w_box_bg=at_least(0), box_bg_thresh=positive)
@@ -223,14 +224,14 @@ def keypoints_3d(model:MVKP, I:Tensor, B_:Tensor, P:Tensor):
         crops = crop(fold(I), box, model.cfg.crop_size)                 # (BV, 3, S, S)
     with scope('encoder'):
         x = hide_background(crops, crop(fold(B_), box, model.cfg.crop_size), model.cfg.box_bg_thresh) if model.cfg.hide_bg else crops
-        x = colour_augment(x, generator=model.aug_gen) if model.cfg.aug_colour and model.training else x
+        x = colour_augment(x, mix=model.cfg.aug_mix, generator=model.aug_gen) if model.cfg.aug_colour and model.training else x
         logits = model.encoder(x).float()                               # (BV, N, S/4, S/4)
         theta = None
         if model.training and model.cfg.w_equi > 0:                     # the crops rotated / scaled: keypoints must follow
             theta = random_similarity(len(box), generator=model.aug_gen).to(box)
             xt = crop_similar(fold(I), box.detach(), theta, model.cfg.crop_size)
             if model.cfg.hide_bg: xt = hide_background(xt, crop_similar(fold(B_), box.detach(), theta, model.cfg.crop_size), model.cfg.box_bg_thresh)
-            logits_t = model.encoder(colour_augment(xt, generator=model.aug_gen) if model.cfg.aug_colour else xt).float()
+            logits_t = model.encoder(colour_augment(xt, mix=model.cfg.aug_mix, generator=model.aug_gen) if model.cfg.aug_colour else xt).float()
     with full_precision(I):                                             # geometry in fp32, also under bf16 autocast
         with scope('encoder'):
             heat = spatial_softmax(bound_logits(logits, model.cfg.heat_bound))
