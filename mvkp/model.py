@@ -67,7 +67,7 @@ class ModelConfig(Settings):
     mask_res: int = 32        # phi and M are compared at this resolution (M is average-pooled to it)
     heat_bound: float = 5.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off): keypoints stay movable (3 pulled them to the centre)
     aug_colour: bool = True   # random recolouring of the encoder's crops while training (`colour_augment`)
-    aug_mix: float = 0.       # share of those recolourings that mix the channels with a random signed matrix (`colour_mix`)
+    aug_mix: float = 0.5      # share of those recolourings that mix the channels with a random signed matrix (`colour_mix`; 0: permutations only)
     channels_last: bool = True # channels_last memory format for the conv nets (faster on CPU and GPU: bench/bench_train.py)
     # --- losses:  L = L_reconst + gamma L_mask + delta L_coverage + w_conc L_conc + eta L_centering (+ box priors)
     rec_scale: float = 10.0   # multiplies L_reconst (pixel MSE is small: keeps the terms balanced)
