@@ -31,6 +31,9 @@ def test_recoloured_changes_the_colours_only():
     assert recoloured(s11, sleeves='short')['colours']['sleeve'] == s11['colours']['skin']
     assert recoloured(s11, s9['colours'], sleeves='long')['colours']['sleeve'] == s9['colours']['shirt']
     assert s11['colours']['sleeve'] == s11['colours']['shirt']                 # the input is left alone
+    t = recoloured(s11, s9['colours'], only=('trousers',))['colours']
+    assert t['trousers'] == s9['colours']['trousers'] and {k: v for k, v in t.items() if k != 'trousers'} == \
+        {k: v for k, v in s11['colours'].items() if k != 'trousers'}
 
 
 def test_recolour_subject_renders_the_same_motion_in_other_clothes(tmp_path, capsys):
@@ -46,5 +49,6 @@ def test_recolour_subject_renders_the_same_motion_in_other_clothes(tmp_path, cap
     assert moved[m > 0].mean() > 0.3 and moved[m == 0].mean() < 0.02            # the body changed, the room did not
     with pytest.raises(SystemExit, match='--out .*exists'): recolour_main(['--data', str(src), '--out', str(out), '--colours', 'S1'])
     with pytest.raises(SystemExit, match='--subject S9'): recolour_main(['--data', str(src), '--out', str(tmp_path / 'x'), '--subject', 'S9', '--colours', 'S1'])
+    with pytest.raises(SystemExit, match='--only jeans'): recolour_main(['--data', str(src), '--out', str(tmp_path / 'x'), '--colours', 'S1', '--only', 'jeans'])
     with pytest.raises(SystemExit, match='--data'): recolour_main(['--data', str(tmp_path / 'none'), '--out', str(tmp_path / 'x'), '--colours', 'S1'])
     assert not (tmp_path / 'x').exists() and S.body_shape.__module__ == 'mvkp.synthetic'

@@ -2,6 +2,7 @@
 
     python tools/recolour_subject.py --data data/synthetic --out data/s11_as_s9 --subject S11 --colours S9
     python tools/recolour_subject.py --data data/synthetic --out data/s11_short --subject S11 --sleeves short
+    python tools/recolour_subject.py --data data/synthetic --out data/s11_tr --subject S11 --colours S9 --only trousers
 
 writes a dataset folder `--out` whose other subjects are links to `--data`'s, with `--subject` rendered again in the
 colours of subject `--colours` (skin, hair, shirt, trousers, shoes, sleeves) and / or with short (skin) or long (shirt)
@@ -18,8 +19,10 @@ import mvkp.synthetic as S
 def recoloured(shape:dict, # `body_shape` of the subject
                colours:dict|None=None, # another subject's `body_shape(...)['colours']`, or None: keep its own
                sleeves:str|None=None, # 'short' (skin), 'long' (the shirt's colour) or None: as `colours` has them
+               only:tuple|None=None, # take only these entries of `colours` (e.g. ('trousers',)); None: all of them
               ) -> dict: # a copy of `shape` with the new colours (nothing else changes)
-    c = dict(shape['colours'] if colours is None else colours)
+    c = dict(shape['colours'])
+    if colours is not None: c.update({k: v for k, v in colours.items() if only is None or k in only})
     if sleeves is not None: c['sleeve'] = c['skin'] if sleeves == 'short' else c['shirt']
     return dict(shape, colours=c)
 
@@ -33,6 +36,8 @@ def main(argv=None):
     p.add_argument('--out', required=True, help='new dataset folder (must not exist)')
     p.add_argument('--subject', default='S11', help='subject to render again')
     p.add_argument('--colours', default=None, help="take this subject's colours")
+    p.add_argument('--only', default=None, help="comma-separated colours to take from --colours (default: all): "
+                   "skin, hair, shirt, trousers, shoes, sleeve")
     p.add_argument('--sleeves', default=None, choices=['short', 'long'])
     a = p.parse_args(argv)
     src, out = Path(a.data), Path(a.out)
@@ -43,10 +48,13 @@ def main(argv=None):
     if a.subject not in prm['subjects']: fail(f'--subject {a.subject}: expected one of {", ".join(prm["subjects"])}')
     if a.colours is not None and a.colours not in S.SUBJECTS: fail(f'--colours {a.colours}: expected one of {", ".join(S.SUBJECTS)}')
     if a.colours is None and a.sleeves is None: fail('give --colours and / or --sleeves: nothing to change')
+    only = None if a.only is None else tuple(x.strip() for x in a.only.split(','))
+    if only is not None and (a.colours is None or not set(only) <= set(S.body_shape(a.colours)['colours'])):
+        fail(f'--only {a.only}: expected --colours and a comma-separated subset of {", ".join(S.body_shape("S1")["colours"])}')
     if out.exists(): fail(f'--out {out}: exists; refusing to overwrite it')
     own = S.body_shape
     colours = None if a.colours is None else own(a.colours, prm['seed'])['colours']
-    S.body_shape = lambda s, seed=0: recoloured(own(s, seed), colours, a.sleeves) if s == a.subject else own(s, seed)
+    S.body_shape = lambda s, seed=0: recoloured(own(s, seed), colours, a.sleeves, only) if s == a.subject else own(s, seed)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{out.name}.', suffix='.tmp', dir=out.parent))
     try:
@@ -62,7 +70,8 @@ def main(argv=None):
     finally:
         S.body_shape = own
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f'wrote {out}: {a.subject} in {a.colours or "its own"} colours' + (f', {a.sleeves} sleeves' if a.sleeves else ''))
+    print(f'wrote {out}: {a.subject} in {a.colours or "its own"} colours' + (f' ({a.only} only)' if only else '')
+          + (f', {a.sleeves} sleeves' if a.sleeves else ''))
 
 
 if __name__ == '__main__': main()
