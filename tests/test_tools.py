@@ -36,7 +36,7 @@ def test_recoloured_changes_the_colours_only():
         {k: v for k, v in s11['colours'].items() if k != 'trousers'}
 
 
-def test_recolour_subject_renders_the_same_motion_in_other_clothes(tmp_path, capsys):
+def test_recolour_subject_renders_the_same_motion_in_other_clothes(tmp_path):
     src = S.make_synthetic(tmp_path / 'src', frames_per_seq=3, actions=['walking'],
                            takes=1, size=32, subjects=['S1', 'S11'], aa=1, workers=1)
     out = tmp_path / 'out'
