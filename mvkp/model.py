@@ -84,11 +84,12 @@ class ModelConfig(Settings):
     w_conc: float = 0.035     # concentration of each heatmap around its keypoint (`concentration_loss`; 0: off, the paper)
     eta: float = 1.0          # centering loss
     w_equi: float = 3.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
-    hide_bg: bool = True      # the encoder sees the crop with the background pixels grey (`hide_background`, threshold `box_bg_thresh`; False: the paper)
+    hide_bg: bool = True      # the encoder sees the crop with the background pixels grey (`hide_background`, threshold `hide_thresh`; False: the paper)
     w_scale: float = 0.01     # weak prior pulling the mean box half-size towards s_target
     s_target: float = 0.4
     w_box_bg: float = 1.0     # prior pulling the detector's box towards `background_box` (label-free; 0: the paper's detector alone)
     box_bg_thresh: float = 0.12 # `background_box`'s foreground threshold on |I - B|
+    hide_thresh: float = 0.06 # `hide_background`'s foreground threshold on |I - B| (the encoder's input)
 
     choices = dict(perceptual=('none', 'random', 'imagenet'))
     rules = dict(
@@ -97,7 +98,7 @@ class ModelConfig(Settings):
         s_min=positive, app_dim=at_least(1), sigma_dec=positive, sigma_mask=positive, mask_res=at_least(1), heat_bound=at_least(0), aug_mix=(lambda v: 0 <= v <= 1, 'a probability in [0, 1]'),
         rec_scale=at_least(0), w_frame=at_least(0), w_crop=at_least(0), w_motion=at_least(0), beta=at_least(0), gamma=at_least(0), w_phi=at_least(0),
         w_M=at_least(0), delta=at_least(0), w_conc=at_least(0), eta=at_least(0), w_equi=at_least(0), w_scale=at_least(0), s_target=positive,
-        w_box_bg=at_least(0), box_bg_thresh=positive)
+        w_box_bg=at_least(0), box_bg_thresh=positive, hide_thresh=positive)
     def relations(self):
         bad = []
         if self.s_max <= self.s_min: bad.append(('s_max', f'> s_min = {self.s_min}'))
@@ -223,14 +224,14 @@ def keypoints_3d(model:MVKP, I:Tensor, B_:Tensor, P:Tensor):
         box = model.detect(fold(I), fold(B_)).float()                   # (BV, 3), fp32 even under autocast
         crops = crop(fold(I), box, model.cfg.crop_size)                 # (BV, 3, S, S)
     with scope('encoder'):
-        x = hide_background(crops, crop(fold(B_), box, model.cfg.crop_size), model.cfg.box_bg_thresh) if model.cfg.hide_bg else crops
+        x = hide_background(crops, crop(fold(B_), box, model.cfg.crop_size), model.cfg.hide_thresh) if model.cfg.hide_bg else crops
         x = colour_augment(x, mix=model.cfg.aug_mix, generator=model.aug_gen) if model.cfg.aug_colour and model.training else x
         logits = model.encoder(x).float()                               # (BV, N, S/4, S/4)
         theta = None
         if model.training and model.cfg.w_equi > 0:                     # the crops rotated / scaled: keypoints must follow
             theta = random_similarity(len(box), generator=model.aug_gen).to(box)
             xt = crop_similar(fold(I), box.detach(), theta, model.cfg.crop_size)
-            if model.cfg.hide_bg: xt = hide_background(xt, crop_similar(fold(B_), box.detach(), theta, model.cfg.crop_size), model.cfg.box_bg_thresh)
+            if model.cfg.hide_bg: xt = hide_background(xt, crop_similar(fold(B_), box.detach(), theta, model.cfg.crop_size), model.cfg.hide_thresh)
             logits_t = model.encoder(colour_augment(xt, mix=model.cfg.aug_mix, generator=model.aug_gen) if model.cfg.aug_colour else xt).float()
     with full_precision(I):                                             # geometry in fp32, also under bf16 autocast
         with scope('encoder'):
