@@ -24,7 +24,7 @@ from .losses import random_similarity, crop_similar, equivariance_loss, motion_w
 # %% auto #0
 __all__ = ['at_least', 'positive', 'LOG_TERMS', 'Settings', 'ModelConfig', 'ConfigError', 'check_config', 'conv_block',
            'AppearanceEncoder', 'Decoder', 'decoder_maps', 'to_float', 'full_precision', 'fold', 'unfold', 'MVKP',
-           'keypoints_3d', 'sigma_mask_at', 'decode', 'compute_losses']
+           'keypoints_3d', 'decode', 'compute_losses']
 
 # %% ../nbs/06_model.ipynb #2f80748e
 at_least = lambda lo: (lambda v: v >= lo, f'>= {lo}')   # a rule of `Settings.rules`: (test, what is expected)
@@ -63,8 +63,8 @@ class ModelConfig(Settings):
     s_max: float = 0.7
     app_dim: int = 32         # appearance channels (of the map of another frame's crop, side crop_size / 2)
     sigma_dec: float = 0.1    # Gaussian maps fed to the decoder, normalised crop units
+    dec_identity: bool = True # the decoder sees one map per keypoint (False: one map, their maximum: it cannot tell keypoints apart)
     sigma_mask: float = 0.15  # phi blobs, normalised crop units (wide: blobs reach the limbs early in training)
-    sigma_mask_end: float = 0. # phi blobs' width at the end of training, reached on a cosine from sigma_mask (`sigma_mask_at`; 0: constant sigma_mask)
     mask_res: int = 32        # phi and M are compared at this resolution (M is average-pooled to it)
     heat_bound: float = 5.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off): keypoints stay movable (3 pulled them to the centre)
     aug_colour: bool = True   # random recolouring of the encoder's crops while training (`colour_augment`)
@@ -96,7 +96,7 @@ class ModelConfig(Settings):
     rules = dict(
         n_kpts=at_least(1), crop_size=(lambda v: v >= 8 and v % 4 == 0, 'a multiple of 4, at least 8 (the heatmaps are at crop_size / 4)'),
         width=at_least(1), det_width=at_least(1), det_size=(lambda v: v >= 16 and v % 16 == 0, 'a multiple of 16 (the detector halves it 4 times)'),
-        s_min=positive, app_dim=at_least(1), sigma_dec=positive, sigma_mask=positive, sigma_mask_end=at_least(0), mask_res=at_least(1), heat_bound=at_least(0), aug_mix=(lambda v: 0 <= v <= 1, 'a probability in [0, 1]'),
+        s_min=positive, app_dim=at_least(1), sigma_dec=positive, sigma_mask=positive, mask_res=at_least(1), heat_bound=at_least(0), aug_mix=(lambda v: 0 <= v <= 1, 'a probability in [0, 1]'),
         rec_scale=at_least(0), w_frame=at_least(0), w_crop=at_least(0), w_motion=at_least(0), beta=at_least(0), gamma=at_least(0), w_phi=at_least(0),
         w_M=at_least(0), delta=at_least(0), w_conc=at_least(0), eta=at_least(0), w_equi=at_least(0), w_scale=at_least(0), s_target=positive,
         w_box_bg=at_least(0), box_bg_thresh=positive, hide_thresh=positive)
@@ -182,8 +182,9 @@ class Decoder(nn.Module):
 
 def decoder_maps(cfg:ModelConfig, q:Tensor, # (B, N, 2) keypoints in crop-normalised coordinates
                 ) -> Tensor: # (B, N, h, h) Gaussian maps, h = crop_size / 4
-    "The decoder's input: Gaussian maps of keypoints `q` at the heatmaps' resolution."
-    return render_gaussians(q, cfg.crop_size // 4, cfg.sigma_dec)
+    "The decoder's input: Gaussian maps of keypoints `q` at the heatmaps' resolution; `(B, 1, h, h)`, their maximum, without `dec_identity`."
+    maps = render_gaussians(q, cfg.crop_size // 4, cfg.sigma_dec)
+    return maps if cfg.dec_identity else maps.amax(1, keepdim=True)
 
 # %% ../nbs/06_model.ipynb #2d4fa8da
 def to_float(x:Tensor, # uint8 images (..., 3, H, W)
@@ -203,13 +204,12 @@ class MVKP(nn.Module):
     def __init__(self, cfg:ModelConfig): # a run's `mvkp.train.Config` is one
         super().__init__()
         self.cfg = cfg
-        self.progress = 1.                                # share of training done (set by `train_step`; 1: a trained model)
         self.aug_gen = torch.Generator().manual_seed(0)   # augmentations' own RNG (colour, `w_equi`): seeded by `train`, checkpointed
         self.detector = Detector(width=cfg.det_width, det_size=cfg.det_size, s_min=cfg.s_min, s_max=cfg.s_max,
                                  in_ch=6 if cfg.det_bg_diff else 3)
         self.encoder = KeypointEncoder(n_kpts=cfg.n_kpts, width=cfg.width, channels_last=cfg.channels_last)
         self.app_encoder = AppearanceEncoder(width=cfg.width, dim=cfg.app_dim)   # crops of side crop_size / 2: maps at crop_size / 4
-        self.decoder = Decoder(n_kpts=cfg.n_kpts, app_dim=cfg.app_dim, width=cfg.width)
+        self.decoder = Decoder(n_kpts=cfg.n_kpts if cfg.dec_identity else 1, app_dim=cfg.app_dim, width=cfg.width)
         self.register_buffer('window', border_window(cfg.crop_size), persistent=False)
         self.perceptual = make_perceptual(cfg.perceptual, cfg.resnet_weights or None) if cfg.beta > 0 else None
 
@@ -248,11 +248,6 @@ def keypoints_3d(model:MVKP, I:Tensor, B_:Tensor, P:Tensor):
     return dict(box=unfold(box, b), crops=unfold(crops, b), heat=unfold(heat, b), q=unfold(q, b), x2d=x, X=X, **equi)
 
 # %% ../nbs/06_model.ipynb #c36b1bd2
-def sigma_mask_at(cfg:ModelConfig, t:float) -> float:
-    "phi's blob width at the share `t` of training: `sigma_mask`, or a cosine from it to `sigma_mask_end` when that is set."
-    if not cfg.sigma_mask_end: return cfg.sigma_mask
-    return cfg.sigma_mask_end + (cfg.sigma_mask - cfg.sigma_mask_end) * 0.5 * (1 + math.cos(math.pi * min(max(t, 0.), 1.)))
-
 def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
     "Adds reprojections `q_hat`, decoder outputs `D`, `M`, composite `I_tilde` and `phi` to `out` (from `keypoints_3d`)."
     cfg, box = model.cfg, fold(out['box'])
@@ -273,7 +268,7 @@ def decode(model:MVKP, out:dict, I:Tensor, B_:Tensor, P:Tensor, A:Tensor):
         MD_f, M_f = uncrop(torch.cat([M * D, M], 1), box, (H, W)).split([3, 1], 1)   # one warp for both
         I_tilde = MD_f + (1 - M_f) * fold(B_)                           # M D + (1 - M) B, frame space
     with scope('phi'):
-        phi = render_mask(q_hat, cfg.mask_res, sigma_mask_at(cfg, model.progress))[:, None]  # (BV, 1, r, r), r = mask_res
+        phi = render_mask(q_hat, cfg.mask_res, cfg.sigma_mask)[:, None]  # (BV, 1, r, r), r = mask_res
     out.update(x_hat=x_hat, q_hat=unfold(q_hat, b), D=unfold(D, b), M=unfold(M, b), phi=unfold(phi, b),
                I_tilde=unfold(I_tilde, b))
     return out
