@@ -63,7 +63,6 @@ class ModelConfig(Settings):
     s_max: float = 0.7
     app_dim: int = 32         # appearance channels (of the map of another frame's crop, side crop_size / 2)
     sigma_dec: float = 0.1    # Gaussian maps fed to the decoder, normalised crop units
-    dec_identity: bool = True # the decoder sees one map per keypoint (False: one map, their maximum: it cannot tell keypoints apart)
     sigma_mask: float = 0.15  # phi blobs, normalised crop units (wide: blobs reach the limbs early in training)
     mask_res: int = 32        # phi and M are compared at this resolution (M is average-pooled to it)
     heat_bound: float = 5.     # heatmap logits squashed into (-c, c) (`bound_logits`; 0: off): keypoints stay movable (3 pulled them to the centre)
@@ -182,9 +181,8 @@ class Decoder(nn.Module):
 
 def decoder_maps(cfg:ModelConfig, q:Tensor, # (B, N, 2) keypoints in crop-normalised coordinates
                 ) -> Tensor: # (B, N, h, h) Gaussian maps, h = crop_size / 4
-    "The decoder's input: Gaussian maps of keypoints `q` at the heatmaps' resolution; `(B, 1, h, h)`, their maximum, without `dec_identity`."
-    maps = render_gaussians(q, cfg.crop_size // 4, cfg.sigma_dec)
-    return maps if cfg.dec_identity else maps.amax(1, keepdim=True)
+    "The decoder's input: Gaussian maps of keypoints `q` at the heatmaps' resolution."
+    return render_gaussians(q, cfg.crop_size // 4, cfg.sigma_dec)
 
 # %% ../nbs/06_model.ipynb #2d4fa8da
 def to_float(x:Tensor, # uint8 images (..., 3, H, W)
@@ -209,7 +207,7 @@ class MVKP(nn.Module):
                                  in_ch=6 if cfg.det_bg_diff else 3)
         self.encoder = KeypointEncoder(n_kpts=cfg.n_kpts, width=cfg.width, channels_last=cfg.channels_last)
         self.app_encoder = AppearanceEncoder(width=cfg.width, dim=cfg.app_dim)   # crops of side crop_size / 2: maps at crop_size / 4
-        self.decoder = Decoder(n_kpts=cfg.n_kpts if cfg.dec_identity else 1, app_dim=cfg.app_dim, width=cfg.width)
+        self.decoder = Decoder(n_kpts=cfg.n_kpts, app_dim=cfg.app_dim, width=cfg.width)
         self.register_buffer('window', border_window(cfg.crop_size), persistent=False)
         self.perceptual = make_perceptual(cfg.perceptual, cfg.resnet_weights or None) if cfg.beta > 0 else None
 
