@@ -10,7 +10,7 @@ forearms of held-out frames: `t` (0 at the elbow, 1 at the wrist), the distance 
 with `--follow`, the keypoints that best follow each wrist (`follow_kpt` of the run's results.json) instead.
 
 Usage: python tools/wrist_anchor.py train [--anchor_steps 4500] [--anchor_w 1] -- --preset demo --data DIR --out RUN [--seed S]
-       python tools/wrist_anchor.py train [--step0 4500] -- --out RUN --resume [--OPTION VALUE ...]   (continue without the pull)
+       python tools/wrist_anchor.py train -- --out RUN --resume [--OPTION VALUE ...]   (continues from last.pt's step)
        python tools/wrist_anchor.py where RUN... [--data DIR] [--every 8] [--follow]
 """
 import argparse, atexit, csv, json, sys
@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import mvkp.train as T
 from mvkp.crop import frame_to_crop
-from mvkp.data import MultiViewDataset, JOINT_NAMES
+from mvkp.data import MultiViewDataset, JOINT_NAMES, atomic_write
 from mvkp.evaluate import extract
 from mvkp.triangulation import pixel_to_norm
 
@@ -33,8 +33,13 @@ def wrist_targets(batch:dict, box:torch.Tensor) -> torch.Tensor: # (B, V, 3) box
     return t.clamp(-0.95, 0.95).view(b, V, 2, 2)                          # a wrist outside the crop: its nearest edge
 
 
-def train(argv, anchor_steps:int, anchor_w:float, step0:int):
+def train(argv, anchor_steps:int, anchor_w:float):
     out_dir = Path(argv[argv.index('--out') + 1])
+    step0 = torch.load(out_dir / 'last.pt', weights_only=False)['step'] if '--resume' in argv else 0
+    log = out_dir / 'anchor.csv'
+    if step0 and log.exists():                                            # as log.csv: drop the rows the resume redoes
+        rows = list(csv.reader(open(log)))
+        atomic_write(log, lambda tmp: Path(tmp).write_text(''.join(','.join(r) + '\n' for r in rows[:1] + [r for r in rows[1:] if int(r[0]) < step0])))
     Base = T.MultiViewDataset
     class Labelled(Base):                                                 # the training set with its labels
         def __init__(self, *a, **kw): kw['labels'] = True; super().__init__(*a, **kw)
@@ -57,8 +62,8 @@ def train(argv, anchor_steps:int, anchor_w:float, step0:int):
 
     def flush():
         if not state['rows']: return
-        f = out_dir / 'anchor.csv'; new = not f.exists()
-        with open(f, 'a', newline='') as fh:
+        new = not log.exists()
+        with open(log, 'a', newline='') as fh:
             w = csv.writer(fh)
             if new: w.writerow(['step', 'anchored_L', 'anchored_R', 'nearest_L', 'nearest_R'])
             w.writerows([[r[0]] + [f'{x:.1f}' for x in r[1:]] for r in state['rows']])
@@ -95,9 +100,8 @@ if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     sub = p.add_subparsers(dest='cmd', required=True)
     pt = sub.add_parser('train'); pt.add_argument('--anchor_steps', type=int, default=4500); pt.add_argument('--anchor_w', type=float, default=1.)
-    pt.add_argument('--step0', type=int, default=0, help='the step a --resume continues from (anchor.csv counts on from it)')
     pw = sub.add_parser('where'); pw.add_argument('runs', nargs='+'); pw.add_argument('--data'); pw.add_argument('--every', type=int, default=8)
     pw.add_argument('--follow', action='store_true', help="each wrist's best-following keypoint (results.json's `follow_kpt`) instead of keypoints 0 / 1")
     a = p.parse_args(args[:args.index('--')] if '--' in args else args)
-    if a.cmd == 'train': train(rest, a.anchor_steps, a.anchor_w, a.step0)
+    if a.cmd == 'train': train(rest, a.anchor_steps, a.anchor_w)
     else: where(a.runs, a.data, a.every, a.follow)
