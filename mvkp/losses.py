@@ -222,12 +222,11 @@ def crop_similar(frames:Tensor, # (B, C, H, W) frames
 def equivariance_loss(q:Tensor, # (B, N, 2) keypoints of the crops, crop-normalised
                       q_t:Tensor, # (B, N, 2) keypoints of the warped crops
                       theta:Tensor, # (B, 2, 3) the warps (`crop_similar`)
-                      detach_plain:bool=False, # `q` as a fixed target (stop-gradient): only the warped crops' keypoints learn
                      ) -> Tensor: # scalar: mean over crops and keypoints of ||theta q_t - q||^2
     "Keypoints of a warped crop, mapped back by the warp, against the keypoints of the crop."
     if q.shape != q_t.shape or q.shape[-1] != 2 or theta.shape != (*q.shape[:-2], 2, 3):
         raise ValueError(f"equivariance_loss: q {tuple(q.shape)} and q_t {tuple(q_t.shape)} must be (B, N, 2), theta {tuple(theta.shape)} (B, 2, 3)")
-    return (apply_affine(theta, q_t) - (q.detach() if detach_plain else q)).pow(2).sum(-1).mean()
+    return (apply_affine(theta, q_t) - q).pow(2).sum(-1).mean()
 
 # %% ../nbs/05_losses.ipynb #5abef59d
 LOSS_TERMS = ('reconst', 'mask', 'coverage', 'concentration', 'centering')

@@ -84,7 +84,6 @@ class ModelConfig(Settings):
     w_conc: float = 0.035     # concentration of each heatmap around its keypoint (`concentration_loss`; 0: off, the paper)
     eta: float = 1.0          # centering loss
     w_equi: float = 3.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
-    equi_detach: bool = False # equivariance: the plain crop's keypoints as a fixed target (only the warped crops' keypoints learn)
     hide_bg: bool = True      # the encoder sees the crop with the background pixels grey (`hide_background`, threshold `hide_thresh`; False: the paper)
     w_scale: float = 0.01     # weak prior pulling the mean box half-size towards s_target
     s_target: float = 0.4
@@ -316,6 +315,6 @@ def compute_losses(model:MVKP, batch:dict, out:dict):
     logs.update(scale_prior=float(scale_prior.detach()), box_s=float(box[..., 2].detach().mean()), total=float(loss.detach() + prior.detach()),
                 kp_spread=float(out['q'].detach().std(-2).mean()))   # 2D keypoints' spread in the crop (~0: all in one point)
     if 'q_t' in out:                                                      # equivariance (`w_equi` > 0, while training)
-        equi = equivariance_loss(fold(out['q']), out['q_t'], out['theta_t'], cfg.equi_detach)
+        equi = equivariance_loss(fold(out['q']), out['q_t'], out['theta_t'])
         prior = prior + cfg.w_equi * equi; logs['equivariance'] = float(equi.detach())
     return loss + prior, logs
