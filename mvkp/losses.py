@@ -15,7 +15,8 @@ from .keypoints import make_grid, soft_argmax
 # %% auto #0
 __all__ = ['PERCEPTUAL', 'LOSS_TERMS', 'BasicBlock', 'ResNet18Features', 'load_resnet18_weights', 'make_perceptual',
            'reconst_loss', 'motion_weights', 'mask_loss', 'coverage_loss', 'heatmap_variance', 'concentration_loss',
-           'centering_loss', 'random_similarity', 'apply_affine', 'crop_similar', 'equivariance_loss', 'total_loss']
+           'centering_loss', 'random_similarity', 'apply_affine', 'crop_similar', 'pseudo_huber', 'equivariance_loss',
+           'total_loss']
 
 # %% ../nbs/05_losses.ipynb #90f39f39
 class BasicBlock(nn.Module):
@@ -219,14 +220,21 @@ def crop_similar(frames:Tensor, # (B, C, H, W) frames
     grid = F.affine_grid(T.to(frames.dtype), (B, C, size, size), align_corners=False)
     return F.grid_sample(frames, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
 
+def pseudo_huber(e2:Tensor, # squared distances, any shape
+                 delta:float, # where the penalty turns from squared to linear (same units as the distances); 0: squared
+                ) -> Tensor: # `2 delta^2 (sqrt(1 + e2 / delta^2) - 1)`: `e2` near 0, `2 delta e` far out; `e2` itself if delta is 0
+    "A smooth Huber penalty of distances given squared: it charges a large disagreement linearly, not squared."
+    return e2 if delta == 0 else 2 * e2 / (torch.sqrt(1 + e2 / delta ** 2) + 1)   # = 2 delta^2 (sqrt(1 + e2 / delta^2) - 1), without the cancellation
+
 def equivariance_loss(q:Tensor, # (B, N, 2) keypoints of the crops, crop-normalised
                       q_t:Tensor, # (B, N, 2) keypoints of the warped crops
                       theta:Tensor, # (B, 2, 3) the warps (`crop_similar`)
-                     ) -> Tensor: # scalar: mean over crops and keypoints of ||theta q_t - q||^2
+                      huber:float=0., # `pseudo_huber`'s delta in crop-normalised units (2 / crop_size is one crop pixel); 0: squared
+                     ) -> Tensor: # scalar: mean over crops and keypoints of rho(||theta q_t - q||)
     "Keypoints of a warped crop, mapped back by the warp, against the keypoints of the crop."
     if q.shape != q_t.shape or q.shape[-1] != 2 or theta.shape != (*q.shape[:-2], 2, 3):
         raise ValueError(f"equivariance_loss: q {tuple(q.shape)} and q_t {tuple(q_t.shape)} must be (B, N, 2), theta {tuple(theta.shape)} (B, 2, 3)")
-    return (apply_affine(theta, q_t) - q).pow(2).sum(-1).mean()
+    return pseudo_huber((apply_affine(theta, q_t) - q).pow(2).sum(-1), huber).mean()
 
 # %% ../nbs/05_losses.ipynb #5abef59d
 LOSS_TERMS = ('reconst', 'mask', 'coverage', 'concentration', 'centering')

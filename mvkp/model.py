@@ -84,6 +84,7 @@ class ModelConfig(Settings):
     w_conc: float = 0.035     # concentration of each heatmap around its keypoint (`concentration_loss`; 0: off, the paper)
     eta: float = 1.0          # centering loss
     w_equi: float = 3.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
+    equi_huber: float = 0.    # `pseudo_huber`'s delta for the equivariance term, crop-normalised (2 / crop_size: one crop pixel; 0: squared)
     hide_bg: bool = True      # the encoder sees the crop with the background pixels grey (`hide_background`, threshold `hide_thresh`; False: the paper)
     w_scale: float = 0.01     # weak prior pulling the mean box half-size towards s_target
     s_target: float = 0.4
@@ -97,7 +98,7 @@ class ModelConfig(Settings):
         width=at_least(1), det_width=at_least(1), det_size=(lambda v: v >= 16 and v % 16 == 0, 'a multiple of 16 (the detector halves it 4 times)'),
         s_min=positive, app_dim=at_least(1), sigma_dec=positive, sigma_mask=positive, mask_res=at_least(1), heat_bound=at_least(0), aug_mix=(lambda v: 0 <= v <= 1, 'a probability in [0, 1]'),
         rec_scale=at_least(0), w_frame=at_least(0), w_crop=at_least(0), w_motion=at_least(0), beta=at_least(0), gamma=at_least(0), w_phi=at_least(0),
-        w_M=at_least(0), delta=at_least(0), w_conc=at_least(0), eta=at_least(0), w_equi=at_least(0), w_scale=at_least(0), s_target=positive,
+        w_M=at_least(0), delta=at_least(0), w_conc=at_least(0), eta=at_least(0), w_equi=at_least(0), equi_huber=at_least(0), w_scale=at_least(0), s_target=positive,
         w_box_bg=at_least(0), box_bg_thresh=positive, hide_thresh=positive)
     def relations(self):
         bad = []
@@ -315,6 +316,6 @@ def compute_losses(model:MVKP, batch:dict, out:dict):
     logs.update(scale_prior=float(scale_prior.detach()), box_s=float(box[..., 2].detach().mean()), total=float(loss.detach() + prior.detach()),
                 kp_spread=float(out['q'].detach().std(-2).mean()))   # 2D keypoints' spread in the crop (~0: all in one point)
     if 'q_t' in out:                                                      # equivariance (`w_equi` > 0, while training)
-        equi = equivariance_loss(fold(out['q']), out['q_t'], out['theta_t'])
+        equi = equivariance_loss(fold(out['q']), out['q_t'], out['theta_t'], huber=cfg.equi_huber)
         prior = prior + cfg.w_equi * equi; logs['equivariance'] = float(equi.detach())
     return loss + prior, logs

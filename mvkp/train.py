@@ -73,7 +73,7 @@ CONFIG_VERSION = 2   # of config.json; bumped when a change makes older files me
 REMOVED = dict(graph_edges=0, graph_tau=None, kp_jitter=0., mask_edges=0, tri_weights=False, dec_blocks=1, app_mode='spatial',
                det_resize='area', app_size=None, dec_local=False, sigma_mask_end=0., dec_identity=True, mask_target='M',
                equi_detach=False)   # options removed after they lost (nbs/12_findings.ipynb): their "off" value (None: always ignored)
-ADDED = dict(w_conc=0., aug_mix=0., hide_thresh=0.12)   # options added in config version 2: their value in a file written before them (the behaviour then)
+ADDED = dict(w_conc=0., aug_mix=0., hide_thresh=0.12, equi_huber=0.)   # options added in config version 2: their value in a file written before them (the behaviour then)
 
 def config_to_saved(cfg:Config) -> dict:
     "`cfg` as a run saves it (`config.json`, checkpoints): every field, and the `config_version`."
