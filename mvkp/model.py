@@ -84,7 +84,7 @@ class ModelConfig(Settings):
     w_conc: float = 0.035     # concentration of each heatmap around its keypoint (`concentration_loss`; 0: off, the paper)
     eta: float = 1.0          # centering loss
     w_equi: float = 3.        # equivariance of the 2D keypoints under random rotations / scalings of the crop (`equivariance_loss`; 0: off, the paper)
-    equi_huber: float = 0.    # `pseudo_huber`'s delta for the equivariance term, crop-normalised (2 / crop_size: one crop pixel; 0: squared)
+    equi_huber: float = 0.03125 # `pseudo_huber`'s delta for the equivariance term, crop-normalised (0.03125: one pixel of a 64-px crop; 0: squared)
     hide_bg: bool = True      # the encoder sees the crop with the background pixels grey (`hide_background`, threshold `hide_thresh`; False: the paper)
     w_scale: float = 0.01     # weak prior pulling the mean box half-size towards s_target
     s_target: float = 0.4
